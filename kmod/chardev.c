@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/pktpool: the ioctl interface. Each command copies its size-versioned
+ * argument in, validates every field before touching any state, and
+ * copies the result back. Commands that change state need CAP_NET_ADMIN in
+ * the initial user namespace, since pools are global to the machine.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "chardev.h"
+#include "class.h"
+#include "pool.h"
+
+static ushort dev_mode = 0600;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "Permissions of /dev/pktpool (default 0600)");
+
+/* Every argument struct starts with its size; see uapi/linux/pktpool.h. */
+static int pktpool_copy_in(void *karg, size_t ksize, const void __user *uarg)
+{
+	u32 usize;
+	int err;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < ksize)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	err = copy_struct_from_user(karg, ksize, uarg, usize);
+	if (err)
+		return err;
+	return 0;
+}
+
+static int pktpool_copy_out(void __user *uarg, const void *karg, size_t ksize)
+{
+	return copy_to_user(uarg, karg, ksize) ? -EFAULT : 0;
+}
+
+/* The id-or-name rule shared by every command that names a pool. */
+static struct pktpool *pktpool_lookup_locked(u32 id, const char *name)
+{
+	struct pktpool *pool;
+
+	if (id) {
+		if (memchr_inv(name, 0, PKTPOOL_NAME_MAX))
+			return ERR_PTR(-EINVAL);
+	} else if (!pktpool_name_valid(name, PKTPOOL_NAME_MAX)) {
+		return ERR_PTR(-EINVAL);
+	}
+	pool = pktpool_find_locked(id, name);
+	return pool ?: ERR_PTR(-ENOENT);
+}
+
+static long pktpool_ioc_version(void __user *uarg)
+{
+	struct pktpool_version v;
+	unsigned int i;
+	int err;
+
+	err = pktpool_copy_in(&v, sizeof(v), uarg);
+	if (err)
+		return err;
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	v.abi_version = PKTPOOL_ABI_VERSION;
+	v.features = PKTPOOL_FEAT_POOLS;
+	if (pktpool_debug)
+		v.features |= PKTPOOL_FEAT_DEBUG;
+	v.nr_classes = pktpool_class_count();
+	v.max_pools = pktpool_max_pools();
+	for (i = 0; i < v.nr_classes; i++)
+		v.class_size[i] = pktpool_class_size(i);
+	return pktpool_copy_out(uarg, &v, sizeof(v));
+}
+
+static long pktpool_ioc_create(void __user *uarg)
+{
+	struct pktpool_pool_create c;
+	struct pktpool_params p;
+	struct pktpool *pool;
+	int err;
+
+	err = pktpool_copy_in(&c, sizeof(c), uarg);
+	if (err)
+		return err;
+	if (c.reserved || !pktpool_name_valid(c.name, sizeof(c.name)))
+		return -EINVAL;
+
+	p = (struct pktpool_params) {
+		.name = c.name,
+		.obj_size = c.obj_size,
+		.limit = c.limit,
+		.reserve = c.reserve,
+		.node = c.node,
+		.flags = c.flags,
+	};
+	mutex_lock(&pktpool_pools_lock);
+	pool = pktpool_create_locked(&p);
+	if (IS_ERR(pool)) {
+		mutex_unlock(&pktpool_pools_lock);
+		return PTR_ERR(pool);
+	}
+	c.id = pool->id;
+	err = pktpool_copy_out(uarg, &c, sizeof(c));
+	/* Whoever cannot learn the id should not be left with the pool. */
+	if (err)
+		pktpool_destroy_locked(pool, 1);
+	mutex_unlock(&pktpool_pools_lock);
+	return err;
+}
+
+static long pktpool_ioc_destroy(void __user *uarg)
+{
+	struct pktpool_pool_id d;
+	struct pktpool *pool;
+	int err;
+
+	err = pktpool_copy_in(&d, sizeof(d), uarg);
+	if (err)
+		return err;
+	mutex_lock(&pktpool_pools_lock);
+	pool = pktpool_lookup_locked(d.id, d.name);
+	err = IS_ERR(pool) ? PTR_ERR(pool) : pktpool_destroy_locked(pool, 1);
+	mutex_unlock(&pktpool_pools_lock);
+	return err;
+}
+
+static void pktpool_fill_info(struct pktpool *pool, struct pktpool_pool_info *i)
+{
+	struct pktpool_stats s;
+
+	pktpool_get_stats(pool, &s);
+	i->id = pool->id;
+	strscpy_pad(i->name, pool->name, sizeof(i->name));
+	i->obj_size = pool->obj_size;
+	i->class_size = pool->class->size;
+	i->node = pool->node;
+	i->flags = pool->flags;
+	i->limit = pool->limit;
+	i->reserve = pool->reserve_target;
+	i->in_use = s.in_use;
+	i->peak = s.peak;
+	i->allocs = s.allocs;
+	i->frees = s.frees;
+	i->fail_limit = s.fail_limit;
+	i->fail_nomem = s.fail_nomem;
+	i->reserve_hits = s.reserve_hits;
+	i->reserve_avail = s.reserve_avail;
+	i->cached = s.cached;
+	i->holders = s.holders;
+	i->bad_frees = s.bad_frees;
+}
+
+static long pktpool_ioc_info(void __user *uarg)
+{
+	struct pktpool_pool_info info;
+	struct pktpool *pool;
+	int err;
+
+	err = pktpool_copy_in(&info, sizeof(info), uarg);
+	if (err)
+		return err;
+	mutex_lock(&pktpool_pools_lock);
+	pool = pktpool_lookup_locked(info.id, info.name);
+	if (IS_ERR(pool)) {
+		mutex_unlock(&pktpool_pools_lock);
+		return PTR_ERR(pool);
+	}
+	pktpool_fill_info(pool, &info);
+	mutex_unlock(&pktpool_pools_lock);
+	return pktpool_copy_out(uarg, &info, sizeof(info));
+}
+
+static long pktpool_ioc_set(void __user *uarg)
+{
+	struct pktpool_pool_set s;
+	struct pktpool *pool;
+	int err;
+
+	err = pktpool_copy_in(&s, sizeof(s), uarg);
+	if (err)
+		return err;
+	if (s.reserved || !s.mask || (s.mask & ~PKTPOOL_SET_ALL))
+		return -EINVAL;
+	mutex_lock(&pktpool_pools_lock);
+	pool = pktpool_lookup_locked(s.id, s.name);
+	if (IS_ERR(pool))
+		err = PTR_ERR(pool);
+	else
+		err = pktpool_set_locked(pool, s.mask & PKTPOOL_SET_LIMIT,
+					 s.limit, s.mask & PKTPOOL_SET_RESERVE,
+					 s.reserve);
+	mutex_unlock(&pktpool_pools_lock);
+	return err;
+}
+
+static long pktpool_ioc_list(void __user *uarg)
+{
+	struct pktpool_pool_list l;
+	struct pktpool *pool;
+	unsigned long id;
+	u32 *ids = NULL;
+	u32 n = 0;
+	int err;
+
+	err = pktpool_copy_in(&l, sizeof(l), uarg);
+	if (err)
+		return err;
+	if (l.reserved)
+		return -EINVAL;
+
+	/* At most max_pools ids: small enough to gather before copying. */
+	ids = kcalloc(pktpool_max_pools(), sizeof(*ids), GFP_KERNEL);
+	if (!ids)
+		return -ENOMEM;
+	mutex_lock(&pktpool_pools_lock);
+	xa_for_each(&pktpool_pools, id, pool)
+		ids[n++] = pool->id;
+	mutex_unlock(&pktpool_pools_lock);
+
+	l.count = n;
+	if (n > l.capacity) {
+		err = pktpool_copy_out(uarg, &l, sizeof(l)) ?: -ENOSPC;
+		goto out;
+	}
+	if (n && copy_to_user(u64_to_user_ptr(l.ids_ptr), ids,
+			      array_size(n, sizeof(*ids)))) {
+		err = -EFAULT;
+		goto out;
+	}
+	err = pktpool_copy_out(uarg, &l, sizeof(l));
+out:
+	kfree(ids);
+	return err;
+}
+
+static bool pktpool_cmd_is(unsigned int cmd, unsigned int want)
+{
+	/* The size in the number is the first version's; any size goes. */
+	return (cmd & ~IOCSIZE_MASK) == (want & ~IOCSIZE_MASK);
+}
+
+static bool pktpool_cmd_changes_state(unsigned int cmd)
+{
+	return pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_CREATE) ||
+	       pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_DESTROY) ||
+	       pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_SET);
+}
+
+static long pktpool_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	if (pktpool_cmd_changes_state(cmd) && !capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_VERSION))
+		return pktpool_ioc_version(uarg);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_CREATE))
+		return pktpool_ioc_create(uarg);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_DESTROY))
+		return pktpool_ioc_destroy(uarg);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_INFO))
+		return pktpool_ioc_info(uarg);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_SET))
+		return pktpool_ioc_set(uarg);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_LIST))
+		return pktpool_ioc_list(uarg);
+	return -ENOTTY;
+}
+
+static const struct file_operations pktpool_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = pktpool_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice pktpool_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "pktpool",
+	.fops = &pktpool_fops,
+};
+
+int pktpool_chardev_init(void)
+{
+	if (dev_mode & ~0777) {
+		pr_err("dev_mode: %#o is not a permission mode\n", dev_mode);
+		return -EINVAL;
+	}
+	pktpool_miscdev.mode = dev_mode;
+	return misc_register(&pktpool_miscdev);
+}
+
+void pktpool_chardev_exit(void)
+{
+	misc_deregister(&pktpool_miscdev);
+}

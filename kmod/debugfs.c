@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/pktpool: fault injection for the test suite. The
+ * Debian kernel has no failslab, so pktpool brings its own knob: writing N
+ * to fail_slab makes the next N slab allocations pktpool attempts fail, as
+ * they would under memory pressure, so reserves can be tested for real.
+ */
+#include <linux/debugfs.h>
+
+#include "debugfs.h"
+
+atomic_t pktpool_fail_slab = ATOMIC_INIT(0);
+static struct dentry *pktpool_debugfs_dir;
+
+/* Failing to create debugfs files is not an error: they are optional. */
+void pktpool_debugfs_init(void)
+{
+	pktpool_debugfs_dir = debugfs_create_dir("pktpool", NULL);
+	debugfs_create_atomic_t("fail_slab", 0600, pktpool_debugfs_dir,
+				&pktpool_fail_slab);
+}
+
+void pktpool_debugfs_exit(void)
+{
+	debugfs_remove_recursive(pktpool_debugfs_dir);
+	atomic_set(&pktpool_fail_slab, 0);
+}

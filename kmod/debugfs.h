@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PKTPOOL_DEBUGFS_H
+#define _PKTPOOL_DEBUGFS_H
+
+#include <linux/atomic.h>
+#include <linux/compiler.h>
+
+extern atomic_t pktpool_fail_slab;
+
+void pktpool_debugfs_init(void);
+void pktpool_debugfs_exit(void);
+
+/*
+ * Fault injection for tests: true while /sys/kernel/debug/pktpool/fail_slab
+ * still asks for failures, consuming one. Only slow paths call it.
+ */
+static inline bool pktpool_fault_slab(void)
+{
+	return unlikely(atomic_read(&pktpool_fail_slab)) &&
+	       atomic_add_unless(&pktpool_fail_slab, -1, 0);
+}
+
+#endif /* _PKTPOOL_DEBUGFS_H */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pktpool: named packet-object pools on size-class slabs. Module init and
+ * exit only; each part lives in its own file.
+ */
+#include <linux/module.h>
+
+#include "chardev.h"
+#include "class.h"
+#include "debugfs.h"
+#include "pool.h"
+
+static int __init pktpool_init(void)
+{
+	int err;
+
+	err = pktpool_class_init();
+	if (err)
+		return err;
+	pktpool_debugfs_init();
+	err = pktpool_pool_init();
+	if (err)
+		goto err_pool;
+	err = pktpool_chardev_init();
+	if (err)
+		goto err_chardev;
+	return 0;
+
+err_chardev:
+	pktpool_pool_exit();
+err_pool:
+	pktpool_debugfs_exit();
+	pktpool_class_exit();
+	return err;
+}
+
+static void __exit pktpool_exit(void)
+{
+	pktpool_chardev_exit();
+	pktpool_pool_exit();
+	pktpool_debugfs_exit();
+	pktpool_class_exit();
+}
+
+module_init(pktpool_init);
+module_exit(pktpool_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Packet-buffer pools on size-class slabs");
+MODULE_AUTHOR("The pktpool authors");

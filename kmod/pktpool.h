@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pktpool: the API other kernel modules use to allocate packet objects.
+ *
+ * A pool is named, serves objects of one size from a shared size-class
+ * slab, and keeps its own limit, reserve and statistics. The fast path is a
+ * per-CPU object cache refilled and drained in bulk, so the common
+ * alloc/free touches only this CPU's cache line.
+ *
+ * Contexts: functions marked "any context" may be called from process,
+ * softirq and hardirq context (hardirq only without PREEMPT_RT, as for
+ * kmem_cache_alloc), with a gfp that fits the context: GFP_KERNEL may
+ * sleep and is for process context only, GFP_ATOMIC never sleeps. Functions
+ * marked "process context" may sleep.
+ *
+ * Holding a pool pointer (from pktpool_create() or pktpool_get()) pins the
+ * pool and the pktpool module until the matching pktpool_put() or a
+ * successful pktpool_destroy().
+ */
+#ifndef _PKTPOOL_H
+#define _PKTPOOL_H
+
+#include <linux/gfp.h>
+#include <linux/types.h>
+
+struct pktpool;
+
+/* What pktpool_create() takes; see uapi/linux/pktpool.h for the bounds. */
+struct pktpool_params {
+	const char *name;	/* 1..31 characters of [a-z0-9_-] */
+	unsigned int obj_size;	/* 1..largest size class */
+	u64 limit;		/* max objects out at once, 0 = unlimited */
+	u64 reserve;		/* objects kept aside for atomic callers */
+	int node;		/* NUMA node preference, NUMA_NO_NODE for any */
+	u32 flags;		/* PKTPOOL_POOL_F_* */
+};
+
+/* A consistent-enough snapshot: per-CPU counters summed at read time. */
+struct pktpool_stats {
+	u64 in_use;
+	u64 peak;
+	u64 allocs;
+	u64 frees;
+	u64 fail_limit;
+	u64 fail_nomem;
+	u64 reserve_hits;
+	u64 reserve_avail;
+	u64 cached;
+	u64 holders;
+	u64 bad_frees;
+};
+
+/*
+ * Process context. Create and register a pool; the caller holds the
+ * returned reference. ERR_PTR(-EINVAL) for bad parameters, -EEXIST for a
+ * taken name, -ENOSPC when max_pools exist, -ENOMEM.
+ */
+struct pktpool *pktpool_create(const struct pktpool_params *params);
+
+/*
+ * Process context. Unregister the pool and drop the caller's reference.
+ * -EBUSY, with nothing changed and the reference still held, while objects
+ * are outstanding or anyone else holds the pool.
+ */
+int pktpool_destroy(struct pktpool *pool);
+
+/* Process context. Find a pool by name and take a reference, or NULL. */
+struct pktpool *pktpool_get(const char *name);
+
+/* Any context. Drop a reference taken by pktpool_get(). */
+void pktpool_put(struct pktpool *pool);
+
+/* Any context. Name and object size, valid while a reference is held. */
+const char *pktpool_name(const struct pktpool *pool);
+unsigned int pktpool_obj_size(const struct pktpool *pool);
+
+/*
+ * Any context. One object, or NULL when the pool's limit is reached or no
+ * memory (nor reserve) is left; both are counted.
+ */
+void *pktpool_alloc(struct pktpool *pool, gfp_t gfp);
+
+/* Any context. As pktpool_alloc(), with the object's bytes zeroed. */
+void *pktpool_zalloc(struct pktpool *pool, gfp_t gfp);
+
+/*
+ * Any context. Give back an object from pktpool_alloc() on this pool.
+ * NULL is ignored. In debug mode a pointer the pool does not have out is
+ * reported, counted in bad_frees and not freed.
+ */
+void pktpool_free(struct pktpool *pool, void *obj);
+
+/*
+ * Any context. Allocate up to nr objects into objs; returns how many, which
+ * is fewer than nr only when the limit or memory ran out.
+ */
+unsigned int pktpool_alloc_bulk(struct pktpool *pool, gfp_t gfp,
+				unsigned int nr, void **objs);
+
+/* Any context. Free nr objects, as pktpool_free() each. */
+void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs);
+
+/* Any context. Summed statistics of the pool. */
+void pktpool_get_stats(struct pktpool *pool, struct pktpool_stats *stats);
+
+#endif /* _PKTPOOL_H */

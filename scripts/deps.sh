@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install everything pktpool needs to build and test on a fresh Debian 12
+# machine. Idempotent: when every package is present it only checks and exits.
+set -euo pipefail
+
+pkgs=(
+	build-essential make gcc bc flex bison libelf-dev pkg-config
+	qemu-system-x86 linux-image-amd64 linux-headers-amd64
+	busybox-static kmod cpio
+	libmnl-dev libbpf-dev clang llvm
+	linux-source-6.1 xz-utils
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: need root to install: ${missing[*]}" >&2
+	echo "deps: run 'sudo $0' once" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

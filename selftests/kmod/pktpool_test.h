@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * pktpool_test.ko: a test-only module that drives pktpool's in-kernel API
+ * on behalf of the selftests and the demo, through /dev/pktpool_test.
+ * Never loaded in production.
+ */
+#ifndef _PKTPOOL_TEST_H
+#define _PKTPOOL_TEST_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define PKTPOOL_TEST_DEVICE	"/dev/pktpool_test"
+
+/* Where an allocation or free runs. */
+#define PKTPOOL_TEST_CTX_PROCESS	0	/* the ioctl caller's context */
+#define PKTPOOL_TEST_CTX_SOFTIRQ	1	/* a timer callback */
+#define PKTPOOL_TEST_CTX_HARDIRQ	2	/* irq_work in hard irq context */
+
+/* Bits of pktpool_test_hold.flags. */
+#define PKTPOOL_TEST_F_ATOMIC	(1U << 0)	/* GFP_ATOMIC, else GFP_KERNEL */
+#define PKTPOOL_TEST_F_BULK	(1U << 1)	/* alloc_bulk / free_bulk */
+#define PKTPOOL_TEST_F_ZERO	(1U << 2)	/* zalloc, check every byte */
+
+/*
+ * PKTPOOL_TEST_IOC_HOLD: allocate count objects from the pool and keep
+ * them; done says how many succeeded (the call itself succeeds).
+ * PKTPOOL_TEST_IOC_RELEASE: free count held objects (0 = all of them) in
+ * the given context; done says how many were freed.
+ * Objects still held when the module is removed are freed then.
+ */
+/*
+ * HOLD takes at most PKTPOOL_TEST_HOLD_MAX objects per call, and at most
+ * PKTPOOL_TEST_IRQ_MAX in softirq or hardirq context (-EINVAL beyond).
+ * Objects allocated without PKTPOOL_TEST_F_ZERO are filled with
+ * PKTPOOL_TEST_POISON so that a later zalloc of the same memory has
+ * something to clear. With PKTPOOL_TEST_F_ZERO, a non-zero byte makes the
+ * call fail with -EIO (the objects stay held, done counts them).
+ * PKTPOOL_TEST_F_ZERO cannot be combined with PKTPOOL_TEST_F_BULK.
+ * In softirq and hardirq context GFP_ATOMIC is used whatever the flags say;
+ * hardirq context is not offered on PREEMPT_RT (-EOPNOTSUPP). A callback
+ * that finds itself in another context than asked fails the call (-EPROTO).
+ */
+#define PKTPOOL_TEST_HOLD_MAX	1048576
+#define PKTPOOL_TEST_IRQ_MAX	65536
+#define PKTPOOL_TEST_POISON	0x5a
+
+struct pktpool_test_hold {
+	char pool[32];
+	__u32 count;
+	__u32 ctx;		/* PKTPOOL_TEST_CTX_* */
+	__u32 flags;		/* PKTPOOL_TEST_F_* */
+	__u32 done;		/* out */
+};
+
+/* Scenarios run inside the kernel by PKTPOOL_TEST_IOC_RUN. */
+#define PKTPOOL_TEST_BOTH_CPUS	1	/* arg alloc/free rounds on every
+					 * online CPU at once, then check
+					 * that accounting balances */
+#define PKTPOOL_TEST_BAD_FREE	2	/* debug pool: a foreign pointer and
+					 * a double free are caught */
+#define PKTPOOL_TEST_LIFECYCLE	3	/* API create/get/put/destroy rules */
+#define PKTPOOL_TEST_CROSS_CPU	4	/* allocate on one CPU, free on the
+					 * other, arg objects */
+
+/*
+ * RUN fails with -EINVAL for an unknown test or an unterminated pool name;
+ * otherwise it returns 0 and the outcome is in result (0 passed) and msg.
+ * BOTH_CPUS and CROSS_CPU need pool to name an existing pool (result
+ * -ENOENT otherwise), arg 0 meaning 1000 rounds / 1024 objects; BAD_FREE
+ * and LIFECYCLE create their own pool, named pool when it is not empty.
+ * out[] of BOTH_CPUS: expected allocs, allocs delta, frees delta, CPUs.
+ * out[] of CROSS_CPU: objects, allocs delta, frees delta, in_use after.
+ * out[] of BAD_FREE: bad_frees, in_use, allocs, frees.
+ * out[] of LIFECYCLE: the number of steps that passed.
+ */
+#define PKTPOOL_TEST_ROUNDS_MAX	1000000
+
+struct pktpool_test_run {
+	__u32 test;		/* PKTPOOL_TEST_* */
+	__u32 arg;
+	char pool[32];		/* pool to use, where the test needs one */
+	__s32 result;		/* out: 0 or a negative errno */
+	__u32 __pad;
+	__u64 out[4];		/* out: test-specific numbers */
+	char msg[128];		/* out: what went wrong, NUL-terminated */
+};
+
+#define PKTPOOL_TEST_IOC_MAGIC	0xB9
+#define PKTPOOL_TEST_IOC_HOLD	_IOWR(PKTPOOL_TEST_IOC_MAGIC, 1, struct pktpool_test_hold)
+#define PKTPOOL_TEST_IOC_RELEASE _IOWR(PKTPOOL_TEST_IOC_MAGIC, 2, struct pktpool_test_hold)
+#define PKTPOOL_TEST_IOC_RUN	_IOWR(PKTPOOL_TEST_IOC_MAGIC, 3, struct pktpool_test_run)
+
+#endif /* _PKTPOOL_TEST_H */
