@@ -53,15 +53,18 @@ struct pktpool_test_hold {
 	__u32 done;		/* out */
 };
 
-/* Scenarios run inside the kernel by PKTPOOL_TEST_IOC_RUN. */
-#define PKTPOOL_TEST_BOTH_CPUS	1	/* arg alloc/free rounds on every
-					 * online CPU at once, then check
-					 * that accounting balances */
-#define PKTPOOL_TEST_BAD_FREE	2	/* debug pool: a foreign pointer and
-					 * a double free are caught */
-#define PKTPOOL_TEST_LIFECYCLE	3	/* API create/get/put/destroy rules */
-#define PKTPOOL_TEST_CROSS_CPU	4	/* allocate on one CPU, free on the
-					 * other, arg objects */
+/*
+ * Scenarios run inside the kernel by PKTPOOL_TEST_IOC_RUN:
+ * BOTH_CPUS: arg alloc/free rounds on every online CPU at once, then check
+ *	that the accounting balances.
+ * BAD_FREE: on a debug pool, a foreign pointer and a double free are caught.
+ * LIFECYCLE: the API's create/get/put/destroy rules.
+ * CROSS_CPU: arg objects allocated on one CPU and freed on the other.
+ */
+#define PKTPOOL_TEST_BOTH_CPUS	1
+#define PKTPOOL_TEST_BAD_FREE	2
+#define PKTPOOL_TEST_LIFECYCLE	3
+#define PKTPOOL_TEST_CROSS_CPU	4
 
 /*
  * RUN fails with -EINVAL for an unknown test or an unterminated pool name;
