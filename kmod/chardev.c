@@ -17,6 +17,7 @@
 #include "chardev.h"
 #include "class.h"
 #include "pool.h"
+#include "region.h"
 
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
@@ -45,17 +46,25 @@ static int pktpool_copy_out(void __user *uarg, const void *karg, size_t ksize)
 	return copy_to_user(uarg, karg, ksize) ? -EFAULT : 0;
 }
 
-/* The id-or-name rule shared by every command that names a pool. */
+/*
+ * The rule for every command that names a pool or region: a non-zero id
+ * with an all-zero name, or id 0 with a valid name.
+ */
+static int pktpool_ref_check(u32 id, const char *name)
+{
+	if (id)
+		return memchr_inv(name, 0, PKTPOOL_NAME_MAX) ? -EINVAL : 0;
+	return pktpool_name_valid(name, PKTPOOL_NAME_MAX) ? 0 : -EINVAL;
+}
+
 static struct pktpool *pktpool_lookup_locked(u32 id, const char *name)
 {
 	struct pktpool *pool;
+	int err;
 
-	if (id) {
-		if (memchr_inv(name, 0, PKTPOOL_NAME_MAX))
-			return ERR_PTR(-EINVAL);
-	} else if (!pktpool_name_valid(name, PKTPOOL_NAME_MAX)) {
-		return ERR_PTR(-EINVAL);
-	}
+	err = pktpool_ref_check(id, name);
+	if (err)
+		return ERR_PTR(err);
 	pool = pktpool_find_locked(id, name);
 	return pool ?: ERR_PTR(-ENOENT);
 }
@@ -72,7 +81,7 @@ static long pktpool_ioc_version(void __user *uarg)
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);
 	v.abi_version = PKTPOOL_ABI_VERSION;
-	v.features = PKTPOOL_FEAT_POOLS;
+	v.features = PKTPOOL_FEAT_POOLS | PKTPOOL_FEAT_REGIONS;
 	if (pktpool_debug)
 		v.features |= PKTPOOL_FEAT_DEBUG;
 	v.nr_classes = pktpool_class_count();
@@ -203,13 +212,27 @@ static long pktpool_ioc_set(void __user *uarg)
 	return err;
 }
 
-static long pktpool_ioc_list(void __user *uarg)
+static u32 pktpool_pool_ids(u32 *ids, u32 max)
 {
-	struct pktpool_pool_list l;
 	struct pktpool *pool;
 	unsigned long id;
-	u32 *ids = NULL;
 	u32 n = 0;
+
+	mutex_lock(&pktpool_pools_lock);
+	xa_for_each(&pktpool_pools, id, pool)
+		if (n < max)
+			ids[n++] = pool->id;
+	mutex_unlock(&pktpool_pools_lock);
+	return n;
+}
+
+/* Pool or region ids, by the rules of struct pktpool_pool_list. */
+static long pktpool_ioc_list(void __user *uarg, u32 max,
+			     u32 (*gather)(u32 *ids, u32 max))
+{
+	struct pktpool_pool_list l;
+	u32 *ids;
+	u32 n;
 	int err;
 
 	err = pktpool_copy_in(&l, sizeof(l), uarg);
@@ -218,14 +241,11 @@ static long pktpool_ioc_list(void __user *uarg)
 	if (l.reserved)
 		return -EINVAL;
 
-	/* At most max_pools ids: small enough to gather before copying. */
-	ids = kcalloc(pktpool_max_pools(), sizeof(*ids), GFP_KERNEL);
+	/* At most a few thousand ids: small enough to gather first. */
+	ids = kcalloc(max, sizeof(*ids), GFP_KERNEL);
 	if (!ids)
 		return -ENOMEM;
-	mutex_lock(&pktpool_pools_lock);
-	xa_for_each(&pktpool_pools, id, pool)
-		ids[n++] = pool->id;
-	mutex_unlock(&pktpool_pools_lock);
+	n = gather(ids, max);
 
 	l.count = n;
 	if (n > l.capacity) {
@@ -241,6 +261,67 @@ static long pktpool_ioc_list(void __user *uarg)
 out:
 	kfree(ids);
 	return err;
+}
+
+static long pktpool_ioc_region_create(struct pktpool_file *pf,
+				      void __user *uarg)
+{
+	struct pktpool_region_create c;
+	int err;
+
+	err = pktpool_copy_in(&c, sizeof(c), uarg);
+	if (err)
+		return err;
+	if (!pktpool_name_valid(c.name, sizeof(c.name)))
+		return -EINVAL;
+	err = pktpool_region_create(pf, &c);
+	if (err)
+		return err;
+	err = pktpool_copy_out(uarg, &c, sizeof(c));
+	if (err) {
+		pktpool_region_detach(pf, c.id, NULL);
+		pktpool_region_destroy(c.id, NULL);
+	}
+	return err;
+}
+
+static long pktpool_ioc_region_attach(struct pktpool_file *pf,
+				      void __user *uarg, bool attach)
+{
+	struct pktpool_region_info info;
+	int err;
+
+	err = pktpool_copy_in(&info, sizeof(info), uarg);
+	if (err)
+		return err;
+	err = pktpool_ref_check(info.id, info.name);
+	if (err)
+		return err;
+	err = attach ? pktpool_region_attach(pf, &info) :
+		       pktpool_region_info(&info);
+	if (err)
+		return err;
+	err = pktpool_copy_out(uarg, &info, sizeof(info));
+	if (err && attach)
+		pktpool_region_detach(pf, info.id, NULL);
+	return err;
+}
+
+static long pktpool_ioc_region_id(struct pktpool_file *pf, void __user *uarg,
+				  bool destroy)
+{
+	struct pktpool_pool_id d;
+	int err;
+
+	err = pktpool_copy_in(&d, sizeof(d), uarg);
+	if (err)
+		return err;
+	err = pktpool_ref_check(d.id, d.name);
+	if (err)
+		return err;
+	if (destroy)
+		return pktpool_region_destroy(d.id, d.name);
+	return pktpool_region_detach(pf, d.id, d.name);
 }
 
 static bool pktpool_cmd_is(unsigned int cmd, unsigned int want)
@@ -259,6 +340,7 @@ static bool pktpool_cmd_changes_state(unsigned int cmd)
 static long pktpool_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
+	struct pktpool_file *pf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	if (pktpool_cmd_changes_state(cmd) && !capable(CAP_NET_ADMIN))
@@ -274,12 +356,55 @@ static long pktpool_ioctl(struct file *file, unsigned int cmd,
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_SET))
 		return pktpool_ioc_set(uarg);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_LIST))
-		return pktpool_ioc_list(uarg);
+		return pktpool_ioc_list(uarg, pktpool_max_pools(),
+					pktpool_pool_ids);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_CREATE))
+		return pktpool_ioc_region_create(pf, uarg);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_ATTACH))
+		return pktpool_ioc_region_attach(pf, uarg, true);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_INFO))
+		return pktpool_ioc_region_attach(pf, uarg, false);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_DETACH))
+		return pktpool_ioc_region_id(pf, uarg, false);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_DESTROY))
+		return pktpool_ioc_region_id(pf, uarg, true);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_LIST))
+		return pktpool_ioc_list(uarg, pktpool_region_max(),
+					pktpool_region_list);
 	return -ENOTTY;
+}
+
+static int pktpool_open(struct inode *inode, struct file *file)
+{
+	struct pktpool_file *pf;
+
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return -ENOMEM;
+	pktpool_file_init(pf);
+	file->private_data = pf;
+	return 0;
+}
+
+static int pktpool_release(struct inode *inode, struct file *file)
+{
+	struct pktpool_file *pf = file->private_data;
+
+	pktpool_file_release(pf);
+	kfree(pf);
+	return 0;
+}
+
+static int pktpool_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return pktpool_region_mmap(file->private_data, vma);
 }
 
 static const struct file_operations pktpool_fops = {
 	.owner = THIS_MODULE,
+	.open = pktpool_open,
+	.release = pktpool_release,
+	.mmap = pktpool_mmap,
 	.unlocked_ioctl = pktpool_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

@@ -9,6 +9,7 @@
 #include "class.h"
 #include "debugfs.h"
 #include "pool.h"
+#include "region.h"
 
 static int __init pktpool_init(void)
 {
@@ -21,12 +22,17 @@ static int __init pktpool_init(void)
 	err = pktpool_pool_init();
 	if (err)
 		goto err_pool;
+	err = pktpool_region_init();
+	if (err)
+		goto err_region;
 	err = pktpool_chardev_init();
 	if (err)
 		goto err_chardev;
 	return 0;
 
 err_chardev:
+	pktpool_region_exit();
+err_region:
 	pktpool_pool_exit();
 err_pool:
 	pktpool_debugfs_exit();
@@ -37,6 +43,7 @@ err_pool:
 static void __exit pktpool_exit(void)
 {
 	pktpool_chardev_exit();
+	pktpool_region_exit();
 	pktpool_pool_exit();
 	pktpool_debugfs_exit();
 	pktpool_class_exit();

@@ -85,10 +85,15 @@ int pktpool_params_check(const struct pktpool_params *p)
 		return -EINVAL;
 	if (p->flags & ~PKTPOOL_POOL_F_ALL)
 		return -EINVAL;
-	if (p->node != NUMA_NO_NODE &&
-	    (p->node < 0 || p->node >= nr_node_ids || !node_online(p->node)))
+	if (!pktpool_node_valid(p->node))
 		return -EINVAL;
 	return pktpool_limits_check(p->limit, p->reserve);
+}
+
+bool pktpool_node_valid(int node)
+{
+	return node == NUMA_NO_NODE ||
+	       (node >= 0 && node < nr_node_ids && node_online(node));
 }
 
 /* By id when id is non-zero, else by name. */

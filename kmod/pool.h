@@ -56,6 +56,7 @@ extern struct mutex pktpool_pools_lock;
 int __init pktpool_pool_init(void);
 void pktpool_pool_exit(void);
 bool pktpool_name_valid(const char *name, size_t size);
+bool pktpool_node_valid(int node);
 int pktpool_params_check(const struct pktpool_params *p);
 
 /* Registry access for the ioctl and netlink front ends. */

@@ -40,6 +40,7 @@
 /* Bits of pktpool_version.features. */
 #define PKTPOOL_FEAT_POOLS	(1ULL << 0)	/* pool ioctls below */
 #define PKTPOOL_FEAT_DEBUG	(1ULL << 1)	/* module loaded with debug=1 */
+#define PKTPOOL_FEAT_REGIONS	(1ULL << 2)	/* region ioctls and mmap */
 
 /*
  * PKTPOOL_IOC_VERSION: what this module speaks. All fields are output;
@@ -137,6 +138,84 @@ struct pktpool_pool_list {
 	__u64 ids_ptr;			/* in: user pointer to __u32[capacity] */
 };
 
+/*
+ * Regions: named blocks of fixed-size slots that processes map with mmap()
+ * on /dev/pktpool and share. The kernel allocates and zeroes them and never
+ * reads what userspace writes there. A region is laid out in four
+ * page-aligned parts whose offsets pktpool_region_info reports:
+ *   ctrl   the control block, owned by the library (free list, counters,
+ *          process table)
+ *   ring   room for two single-producer/single-consumer rings of __u32
+ *          slot indices (fill and receive) between kernel and userspace
+ *   meta   PKTPOOL_REGION_META_SIZE bytes per slot, owned by the library
+ *   slots  slot_count slots of slot_size bytes
+ * Access follows SysV shm: the creator's uid/gid and mode decide who may
+ * attach for reading or writing; the owner or CAP_NET_ADMIN may destroy.
+ * Destroy removes the name at once; the memory lives until the last
+ * mapping and attached file are gone.
+ */
+#define PKTPOOL_REGION_SLOT_MIN		64
+#define PKTPOOL_REGION_SLOT_MAX		65536	/* multiple of 64 between */
+#define PKTPOOL_REGION_CTRL_SIZE	16384
+#define PKTPOOL_REGION_META_SIZE	8
+#define PKTPOOL_REGION_RING_HDR		128	/* producer, consumer lines */
+
+/* Bits of pktpool_region_info.access. */
+#define PKTPOOL_ACCESS_READ	(1U << 0)
+#define PKTPOOL_ACCESS_WRITE	(1U << 1)
+
+/*
+ * PKTPOOL_IOC_REGION_CREATE: make a region and attach the calling file
+ * to it for reading and writing; map it with
+ * mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, mmap_offset).
+ */
+struct pktpool_region_create {
+	__u32 size;
+	__u32 flags;			/* none defined yet: 0 */
+	char name[PKTPOOL_NAME_MAX];
+	__u32 slot_size;		/* multiple of 64, 64..65536 */
+	__u32 slot_count;		/* 1..module parameter region_max_slots */
+	__s32 node;			/* NUMA node, -1 for any */
+	__u32 mode;			/* permission bits, at most 0777 */
+	__u32 id;			/* out */
+	__u32 reserved;
+	__u64 mmap_offset;		/* out */
+	__u64 mmap_size;		/* out */
+};
+
+/*
+ * PKTPOOL_IOC_REGION_INFO (anyone) and PKTPOOL_IOC_REGION_ATTACH: the
+ * region named by id or name, as in pktpool_pool_id. ATTACH also attaches
+ * the calling file with the access asked for in access (0 means read and
+ * write), after the permission check (-EACCES); only attached files may
+ * map the region, and only for the access granted.
+ */
+struct pktpool_region_info {
+	__u32 size;
+	__u32 id;			/* in/out */
+	char name[PKTPOOL_NAME_MAX];	/* in/out */
+	__u32 access;			/* ATTACH in: PKTPOOL_ACCESS_*; out */
+	__u32 flags;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u32 slot_size;
+	__u32 slot_count;
+	__s32 node;
+	__u64 mmap_offset;
+	__u64 mmap_size;
+	__u64 ctrl_offset;
+	__u64 ctrl_size;
+	__u64 ring_offset;
+	__u64 ring_size;
+	__u64 meta_offset;
+	__u64 meta_size;
+	__u64 slots_offset;
+	__u64 slots_size;
+	__u64 attached;			/* files attached now */
+	__u64 mappings;			/* live mappings */
+};
+
 #define PKTPOOL_IOC_MAGIC	0xB8	/* free in ioctl-number.rst */
 
 #define PKTPOOL_IOC_VERSION	_IOWR(PKTPOOL_IOC_MAGIC, 0x00, struct pktpool_version)
@@ -145,5 +224,13 @@ struct pktpool_pool_list {
 #define PKTPOOL_IOC_POOL_INFO	_IOWR(PKTPOOL_IOC_MAGIC, 0x03, struct pktpool_pool_info)
 #define PKTPOOL_IOC_POOL_SET	_IOW(PKTPOOL_IOC_MAGIC, 0x04, struct pktpool_pool_set)
 #define PKTPOOL_IOC_POOL_LIST	_IOWR(PKTPOOL_IOC_MAGIC, 0x05, struct pktpool_pool_list)
+
+#define PKTPOOL_IOC_REGION_CREATE _IOWR(PKTPOOL_IOC_MAGIC, 0x10, struct pktpool_region_create)
+#define PKTPOOL_IOC_REGION_ATTACH _IOWR(PKTPOOL_IOC_MAGIC, 0x11, struct pktpool_region_info)
+#define PKTPOOL_IOC_REGION_DETACH _IOW(PKTPOOL_IOC_MAGIC, 0x12, struct pktpool_pool_id)
+#define PKTPOOL_IOC_REGION_INFO	_IOWR(PKTPOOL_IOC_MAGIC, 0x13, struct pktpool_region_info)
+#define PKTPOOL_IOC_REGION_DESTROY _IOW(PKTPOOL_IOC_MAGIC, 0x14, struct pktpool_pool_id)
+/* Same struct and rules as PKTPOOL_IOC_POOL_LIST, for region ids. */
+#define PKTPOOL_IOC_REGION_LIST	_IOWR(PKTPOOL_IOC_MAGIC, 0x15, struct pktpool_pool_list)
 
 #endif /* _UAPI_LINUX_PKTPOOL_H */

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pktpool_testctl: drive /dev/pktpool_test from a shell script.
+ *
+ *   pktpool_testctl hold POOL COUNT      hold COUNT objects, print how many
+ *   pktpool_testctl release POOL         release every held object
+ *   pktpool_testctl run TEST [POOL [ARG]]
+ *       TEST: both_cpus, bad_free, lifecycle, cross_cpu; prints the result,
+ *       out[] and msg
+ *
+ * Exit status: 0 success (for run: result 0), 1 failure, 2 usage error.
+ */
+#include "pktpool_util.h"
+
+static const char *const tests[] = {
+	[PKTPOOL_TEST_BOTH_CPUS] = "both_cpus",
+	[PKTPOOL_TEST_BAD_FREE] = "bad_free",
+	[PKTPOOL_TEST_LIFECYCLE] = "lifecycle",
+	[PKTPOOL_TEST_CROSS_CPU] = "cross_cpu",
+};
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: pktpool_testctl hold POOL COUNT\n"
+		"       pktpool_testctl release POOL\n"
+		"       pktpool_testctl run both_cpus|bad_free|lifecycle|cross_cpu [POOL [ARG]]\n");
+	return 2;
+}
+
+static bool parse_u32(const char *s, __u32 *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > UINT32_MAX)
+		return false;
+	*out = (__u32)v;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	struct pktpool_test_run run;
+	__u32 count, arg = 0, test = 0, i, done = 0;
+	int fd, err;
+
+	if (argc < 3)
+		return usage();
+	fd = pp_open_dev(PKTPOOL_TEST_DEVICE);
+	if (fd < 0) {
+		fprintf(stderr, "pktpool_testctl: %s: %s\n",
+			PKTPOOL_TEST_DEVICE, strerror(-fd));
+		return 1;
+	}
+
+	if (!strcmp(argv[1], "hold") && argc == 4) {
+		if (!parse_u32(argv[3], &count))
+			return usage();
+		err = pt_hold(fd, argv[2], count, PKTPOOL_TEST_CTX_PROCESS, 0,
+			      &done);
+		printf("held %u\n", done);
+	} else if (!strcmp(argv[1], "release") && argc == 3) {
+		err = pt_release(fd, argv[2], 0, PKTPOOL_TEST_CTX_PROCESS, 0,
+				 &done);
+		printf("released %u\n", done);
+	} else if (!strcmp(argv[1], "run") && argc >= 3 && argc <= 5) {
+		for (i = 1; i < sizeof(tests) / sizeof(tests[0]); i++)
+			if (!strcmp(argv[2], tests[i]))
+				test = i;
+		if (!test || (argc == 5 && !parse_u32(argv[4], &arg)))
+			return usage();
+		err = pt_run(fd, test, arg, argc >= 4 ? argv[3] : NULL, &run);
+		if (!err) {
+			printf("result %d out %llu %llu %llu %llu msg '%s'\n",
+			       run.result, (unsigned long long)run.out[0],
+			       (unsigned long long)run.out[1],
+			       (unsigned long long)run.out[2],
+			       (unsigned long long)run.out[3], run.msg);
+			if (run.result)
+				err = run.result;
+		}
+	} else {
+		return usage();
+	}
+	close(fd);
+	if (err) {
+		fprintf(stderr, "pktpool_testctl: %s\n", strerror(-err));
+		return 1;
+	}
+	return 0;
+}
