@@ -119,3 +119,8 @@ unsigned int pktpool_class_size(unsigned int i)
 {
 	return i < nr_classes ? pktpool_classes[i].size : 0;
 }
+
+const struct pktpool_class *pktpool_class_get(unsigned int i)
+{
+	return i < nr_classes ? &pktpool_classes[i] : NULL;
+}

@@ -20,5 +20,6 @@ void pktpool_class_exit(void);
 const struct pktpool_class *pktpool_class_find(unsigned int size);
 unsigned int pktpool_class_count(void);
 unsigned int pktpool_class_size(unsigned int i);
+const struct pktpool_class *pktpool_class_get(unsigned int i);
 
 #endif /* _PKTPOOL_CLASS_H */

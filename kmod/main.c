@@ -8,6 +8,7 @@
 #include "chardev.h"
 #include "class.h"
 #include "debugfs.h"
+#include "netlink.h"
 #include "pool.h"
 #include "region.h"
 
@@ -19,6 +20,10 @@ static int __init pktpool_init(void)
 	if (err)
 		return err;
 	pktpool_debugfs_init();
+	/* Before any pool exists: creating one sends a notification. */
+	err = pktpool_netlink_init();
+	if (err)
+		goto err_netlink;
 	err = pktpool_pool_init();
 	if (err)
 		goto err_pool;
@@ -35,6 +40,8 @@ err_chardev:
 err_region:
 	pktpool_pool_exit();
 err_pool:
+	pktpool_netlink_exit();
+err_netlink:
 	pktpool_debugfs_exit();
 	pktpool_class_exit();
 	return err;
@@ -45,6 +52,7 @@ static void __exit pktpool_exit(void)
 	pktpool_chardev_exit();
 	pktpool_region_exit();
 	pktpool_pool_exit();
+	pktpool_netlink_exit();
 	pktpool_debugfs_exit();
 	pktpool_class_exit();
 }

@@ -18,7 +18,9 @@
 
 #include "class.h"
 #include "debugfs.h"
+#include "netlink.h"
 #include "pool.h"
+#include "trace.h"
 
 #define PKTPOOL_PCPU_CACHE	64	/* free objects a CPU keeps per pool */
 #define PKTPOOL_PCPU_BATCH	32	/* objects moved to or from the slab */
@@ -191,7 +193,8 @@ static void pktpool_pcpu_give(struct pktpool *pool, long credit,
 		kmem_cache_free_bulk(pool->class->cache, nr - fit, objs + fit);
 }
 
-static noinline void *pktpool_alloc_slow(struct pktpool *pool, gfp_t gfp)
+static noinline void *pktpool_alloc_slow(struct pktpool *pool, gfp_t gfp,
+					 unsigned long ip)
 {
 	void *objs[PKTPOOL_PCPU_BATCH];
 	struct pktpool_pcpu *pc;
@@ -216,6 +219,8 @@ static noinline void *pktpool_alloc_slow(struct pktpool *pool, gfp_t gfp)
 		if (!credit) {
 			pktpool_pcpu_give(pool, 0, &obj, obj ? 1 : 0,
 					  PKTPOOL_STAT_FAIL_LIMIT);
+			trace_pktpool_alloc_fail(pool, PKTPOOL_FAIL_LIMIT, ip);
+			pktpool_nl_pool_alert(pool, PKTPOOL_NTF_LIMIT);
 			return NULL;
 		}
 		credit--;	/* the one this allocation spends */
@@ -230,6 +235,8 @@ static noinline void *pktpool_alloc_slow(struct pktpool *pool, gfp_t gfp)
 			if (!obj) {
 				pktpool_pcpu_give(pool, credit + 1, NULL, 0,
 						  PKTPOOL_STAT_FAIL_NOMEM);
+				trace_pktpool_alloc_fail(pool, PKTPOOL_FAIL_NOMEM,
+							 ip);
 				return NULL;
 			}
 			pktpool_pcpu_give(pool, 0, NULL, 0,
@@ -241,7 +248,8 @@ static noinline void *pktpool_alloc_slow(struct pktpool *pool, gfp_t gfp)
 	return obj;
 }
 
-static __always_inline void *__pktpool_alloc(struct pktpool *pool, gfp_t gfp)
+static __always_inline void *__pktpool_alloc(struct pktpool *pool, gfp_t gfp,
+					     unsigned long ip)
 {
 	struct pktpool_pcpu *pc;
 	unsigned long flags;
@@ -256,7 +264,7 @@ static __always_inline void *__pktpool_alloc(struct pktpool *pool, gfp_t gfp)
 		return obj;
 	}
 	pktpool_pcpu_unlock(pc, flags);
-	return pktpool_alloc_slow(pool, gfp);
+	return pktpool_alloc_slow(pool, gfp, ip);
 }
 
 static noinline void pktpool_free_slow(struct pktpool *pool, void *obj)
@@ -349,9 +357,10 @@ static noinline bool pktpool_untrack(struct pktpool *pool, void *obj)
 	return false;
 }
 
-static noinline void *pktpool_alloc_debug(struct pktpool *pool, gfp_t gfp)
+static noinline void *pktpool_alloc_debug(struct pktpool *pool, gfp_t gfp,
+					  unsigned long ip)
 {
-	void *obj = __pktpool_alloc(pool, gfp);
+	void *obj = __pktpool_alloc(pool, gfp, ip);
 
 	if (obj && !pktpool_track(pool, obj)) {
 		__pktpool_free(pool, obj);
@@ -361,33 +370,49 @@ static noinline void *pktpool_alloc_debug(struct pktpool *pool, gfp_t gfp)
 	return obj;
 }
 
-void *pktpool_alloc(struct pktpool *pool, gfp_t gfp)
+static __always_inline void *pktpool_alloc_ip(struct pktpool *pool, gfp_t gfp,
+					      unsigned long ip)
 {
 	void *obj;
 
 	if (unlikely(pool->debug))
-		obj = pktpool_alloc_debug(pool, gfp);
+		obj = pktpool_alloc_debug(pool, gfp, ip);
 	else
-		obj = __pktpool_alloc(pool, gfp);
-	if (unlikely(gfp & __GFP_ZERO) && obj)
+		obj = __pktpool_alloc(pool, gfp, ip);
+	if (unlikely(!obj))
+		return NULL;
+	if (unlikely(gfp & __GFP_ZERO))
 		memset(obj, 0, pool->obj_size);
+	trace_pktpool_alloc(pool, obj, ip);
 	return obj;
+}
+
+void *pktpool_alloc(struct pktpool *pool, gfp_t gfp)
+{
+	return pktpool_alloc_ip(pool, gfp, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(pktpool_alloc);
 
 void *pktpool_zalloc(struct pktpool *pool, gfp_t gfp)
 {
-	return pktpool_alloc(pool, gfp | __GFP_ZERO);
+	return pktpool_alloc_ip(pool, gfp | __GFP_ZERO, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(pktpool_zalloc);
 
-void pktpool_free(struct pktpool *pool, void *obj)
+static __always_inline void pktpool_free_ip(struct pktpool *pool, void *obj,
+					    unsigned long ip)
 {
 	if (unlikely(!obj))
 		return;
 	if (unlikely(pool->debug) && !pktpool_untrack(pool, obj))
 		return;
+	trace_pktpool_free(pool, obj, ip);
 	__pktpool_free(pool, obj);
+}
+
+void pktpool_free(struct pktpool *pool, void *obj)
+{
+	pktpool_free_ip(pool, obj, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(pktpool_free);
 
@@ -400,7 +425,7 @@ unsigned int pktpool_alloc_bulk(struct pktpool *pool, gfp_t gfp,
 
 	if (unlikely(pool->debug)) {
 		for (; done < nr; done++) {
-			objs[done] = pktpool_alloc(pool, gfp);
+			objs[done] = pktpool_alloc_ip(pool, gfp, _RET_IP_);
 			if (!objs[done])
 				break;
 		}
@@ -420,7 +445,7 @@ unsigned int pktpool_alloc_bulk(struct pktpool *pool, gfp_t gfp,
 		if (done == nr)
 			break;
 		/* Refills this CPU's cache for the next round. */
-		objs[done] = pktpool_alloc_slow(pool, gfp);
+		objs[done] = pktpool_alloc_slow(pool, gfp, _RET_IP_);
 		if (!objs[done])
 			break;
 		done++;
@@ -429,6 +454,9 @@ unsigned int pktpool_alloc_bulk(struct pktpool *pool, gfp_t gfp,
 	if (unlikely(gfp & __GFP_ZERO))
 		for (i = 0; i < done; i++)
 			memset(objs[i], 0, pool->obj_size);
+	if (trace_pktpool_alloc_enabled())
+		for (i = 0; i < done; i++)
+			trace_pktpool_alloc(pool, objs[i], _RET_IP_);
 	return done;
 }
 EXPORT_SYMBOL_GPL(pktpool_alloc_bulk);
@@ -442,9 +470,13 @@ void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs)
 
 	if (unlikely(pool->debug)) {
 		for (; done < nr; done++)
-			pktpool_free(pool, objs[done]);
+			pktpool_free_ip(pool, objs[done], _RET_IP_);
 		return;
 	}
+	if (trace_pktpool_free_enabled())
+		for (n = 0; n < nr; n++)
+			if (objs[n])
+				trace_pktpool_free(pool, objs[n], _RET_IP_);
 
 	while (done < nr) {
 		pc = pktpool_pcpu_lock(pool, &flags);

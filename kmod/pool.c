@@ -14,7 +14,9 @@
 #include <linux/string.h>
 
 #include "class.h"
+#include "netlink.h"
 #include "pool.h"
+#include "trace.h"
 
 #define PKTPOOL_MAX_POOLS_LIMIT	4096
 
@@ -125,6 +127,8 @@ void *pktpool_reserve_pop(struct pktpool *pool)
 		WRITE_ONCE(pool->reserve_low, true);
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
+	if (obj)
+		pktpool_nl_pool_alert(pool, PKTPOOL_NTF_RESERVE);
 	return obj;
 }
 
@@ -186,7 +190,7 @@ static int pktpool_reserve_resize(struct pktpool *pool, unsigned int target)
 		memcpy(arr + need, old, keep * sizeof(*arr));
 	pool->reserve = arr;
 	pool->reserve_count = need + keep;
-	pool->reserve_target = target;
+	WRITE_ONCE(pool->reserve_target, target);
 	WRITE_ONCE(pool->reserve_low, pool->reserve_count < target);
 	spin_unlock_irqrestore(&pool->lock, flags);
 
@@ -198,6 +202,7 @@ static int pktpool_reserve_resize(struct pktpool *pool, unsigned int target)
 
 static void pktpool_free_pool(struct pktpool *pool)
 {
+	cancel_delayed_work_sync(&pool->ntf_work);
 	pktpool_reserve_resize(pool, 0);	/* shrinking cannot fail */
 	pktpool_pcpu_exit(pool);
 	xa_destroy(&pool->objs);
@@ -230,6 +235,7 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 	pool->debug = pktpool_debug || (p->flags & PKTPOOL_POOL_F_DEBUG);
 	spin_lock_init(&pool->lock);
 	xa_init_flags(&pool->objs, XA_FLAGS_LOCK_IRQ);
+	INIT_DELAYED_WORK(&pool->ntf_work, pktpool_nl_alert_work);
 	refcount_set(&pool->ref, 1);
 
 	err = pktpool_pcpu_init(pool);
@@ -244,6 +250,8 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 	if (err < 0)
 		goto err_reserve;
 	pktpool_nr_pools++;
+	trace_pktpool_pool_create(pool);
+	pktpool_nl_pool_event(pool, PKTPOOL_CMD_POOL_ADD_NTF);
 	return pool;
 
 err_reserve:
@@ -270,6 +278,8 @@ int pktpool_destroy_locked(struct pktpool *pool, unsigned int refs)
 		return -EBUSY;
 	xa_erase(&pktpool_pools, pool->id);
 	pktpool_nr_pools--;
+	trace_pktpool_pool_destroy(pool);
+	pktpool_nl_pool_event(pool, PKTPOOL_CMD_POOL_DEL_NTF);
 	pktpool_free_pool(pool);
 	return 0;
 }
@@ -294,8 +304,9 @@ int pktpool_set_locked(struct pktpool *pool, bool set_limit, u64 limit,
 	}
 	if (limit != pool->limit) {
 		pktpool_pcpu_set_limit(pool, pool->limit, limit);
-		pool->limit = limit;
+		WRITE_ONCE(pool->limit, limit);
 	}
+	pktpool_nl_pool_event(pool, PKTPOOL_CMD_POOL_CHANGE_NTF);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/workqueue.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
 #include <linux/pktpool.h>
@@ -40,6 +41,12 @@ struct pktpool {
 	unsigned int reserve_count;
 	unsigned int reserve_target;
 	struct xarray objs;	/* debug: objects out, by address */
+
+	/* Netlink alerts (limit reached, reserve used), see netlink.c. */
+	unsigned long ntf_pending;
+	unsigned long ntf_next;	/* jiffies before which none is sent */
+	u64 ntf_fail_limit;	/* fail_limit at the last alert */
+	struct delayed_work ntf_work;
 
 	/* Configuration, changed under pktpool_pools_lock. */
 	refcount_t ref;		/* one for the registry, one per holder */

@@ -22,8 +22,10 @@
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 
+#include "netlink.h"
 #include "pool.h"
 #include "region.h"
+#include "trace.h"
 
 /* A region's mmap offset is its id << 32: a 4 GiB window each. */
 #define PKTPOOL_REGION_OFF_SHIFT	32
@@ -167,6 +169,48 @@ static int pktpool_file_attach(struct pktpool_file *pf,
 	return err == -EBUSY ? -EEXIST : err;
 }
 
+static void pktpool_region_fill(struct pktpool_region *r,
+				struct pktpool_region_info *i)
+{
+	i->id = r->id;
+	strscpy_pad(i->name, r->name, sizeof(i->name));
+	i->flags = r->flags;
+	i->mode = r->mode;
+	i->uid = from_kuid_munged(current_user_ns(), r->uid);
+	i->gid = from_kgid_munged(current_user_ns(), r->gid);
+	i->slot_size = r->slot_size;
+	i->slot_count = r->slot_count;
+	i->node = r->node;
+	i->mmap_offset = (u64)r->id << PKTPOOL_REGION_OFF_SHIFT;
+	i->mmap_size = r->size;
+	i->ctrl_offset = 0;
+	i->ctrl_size = PKTPOOL_REGION_CTRL_SIZE;
+	i->ring_offset = r->ring_off;
+	i->ring_size = r->ring_size;
+	i->meta_offset = r->meta_off;
+	i->meta_size = r->meta_size;
+	i->slots_offset = r->slots_off;
+	i->slots_size = r->slots_size;
+	i->attached = atomic_read(&r->attached);
+	i->mappings = atomic_read(&r->mappings);
+}
+
+/* Process context, r pinned: tell tracers and netlink listeners. */
+static void pktpool_region_announce(struct pktpool_region *r, u32 access,
+				    bool attach)
+{
+	struct pktpool_region_info info = {};
+
+	if (attach)
+		trace_pktpool_region_attach(r->id, r->name, access);
+	else
+		trace_pktpool_region_detach(r->id, r->name, access);
+	pktpool_region_fill(r, &info);
+	info.access = access;
+	pktpool_nl_region_event(&info, attach ? PKTPOOL_CMD_REGION_ATTACH_NTF :
+					 PKTPOOL_CMD_REGION_DETACH_NTF);
+}
+
 int pktpool_region_create(struct pktpool_file *pf,
 			  struct pktpool_region_create *c)
 {
@@ -227,42 +271,20 @@ int pktpool_region_create(struct pktpool_file *pf,
 		mutex_unlock(&pktpool_regions_lock);
 		goto err_put;
 	}
+	refcount_inc(&r->ref);	/* for the announcement below */
 	mutex_unlock(&pktpool_regions_lock);
+	pktpool_region_announce(r, PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE,
+				true);
 
 	c->id = r->id;
 	c->mmap_offset = (u64)r->id << PKTPOOL_REGION_OFF_SHIFT;
 	c->mmap_size = r->size;
+	pktpool_region_put(r);
 	return 0;
 
 err_put:
 	pktpool_region_put(r);
 	return err == -EBUSY ? -ENOSPC : err;
-}
-
-static void pktpool_region_fill(struct pktpool_region *r,
-				struct pktpool_region_info *i)
-{
-	i->id = r->id;
-	strscpy_pad(i->name, r->name, sizeof(i->name));
-	i->flags = r->flags;
-	i->mode = r->mode;
-	i->uid = from_kuid_munged(current_user_ns(), r->uid);
-	i->gid = from_kgid_munged(current_user_ns(), r->gid);
-	i->slot_size = r->slot_size;
-	i->slot_count = r->slot_count;
-	i->node = r->node;
-	i->mmap_offset = (u64)r->id << PKTPOOL_REGION_OFF_SHIFT;
-	i->mmap_size = r->size;
-	i->ctrl_offset = 0;
-	i->ctrl_size = PKTPOOL_REGION_CTRL_SIZE;
-	i->ring_offset = r->ring_off;
-	i->ring_size = r->ring_size;
-	i->meta_offset = r->meta_off;
-	i->meta_size = r->meta_size;
-	i->slots_offset = r->slots_off;
-	i->slots_size = r->slots_size;
-	i->attached = atomic_read(&r->attached);
-	i->mappings = atomic_read(&r->mappings);
 }
 
 /* SysV shm rules: owner, group or other bits, or CAP_IPC_OWNER. */
@@ -309,8 +331,13 @@ int pktpool_region_attach(struct pktpool_file *pf,
 	if (!err) {
 		pktpool_region_fill(r, info);
 		info->access = access;
+		refcount_inc(&r->ref);	/* for the announcement below */
 	}
 	mutex_unlock(&pktpool_regions_lock);
+	if (!err) {
+		pktpool_region_announce(r, access, true);
+		pktpool_region_put(r);
+	}
 	return err;
 }
 
@@ -334,6 +361,7 @@ int pktpool_region_detach(struct pktpool_file *pf, u32 id, const char *name)
 		return -ENOENT;
 	r = xa_untag_pointer(entry);
 	atomic_dec(&r->attached);
+	pktpool_region_announce(r, xa_pointer_tag(entry), false);
 	pktpool_region_put(r);
 	return 0;
 }
@@ -372,6 +400,22 @@ int pktpool_region_destroy(u32 id, const char *name)
 	if (!err)
 		pktpool_region_put(r);	/* mappings and files keep theirs */
 	return err;
+}
+
+/* The region with the lowest id at or above *id, for netlink dumps. */
+int pktpool_region_next(u32 *id, struct pktpool_region_info *info)
+{
+	unsigned long idx = *id;
+	struct pktpool_region *r;
+
+	mutex_lock(&pktpool_regions_lock);
+	r = xa_find(&pktpool_regions, &idx, U32_MAX, XA_PRESENT);
+	if (r) {
+		pktpool_region_fill(r, info);
+		*id = r->id;
+	}
+	mutex_unlock(&pktpool_regions_lock);
+	return r ? 0 : -ENOENT;
 }
 
 u32 pktpool_region_list(u32 *ids, u32 max)
@@ -483,6 +527,7 @@ void pktpool_file_release(struct pktpool_file *pf)
 	xa_for_each(&pf->regions, id, entry) {
 		r = xa_untag_pointer(entry);
 		atomic_dec(&r->attached);
+		pktpool_region_announce(r, xa_pointer_tag(entry), false);
 		pktpool_region_put(r);
 	}
 	xa_destroy(&pf->regions);
