@@ -8,7 +8,7 @@ pkgs=(
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64
 	busybox-static kmod cpio
 	libmnl-dev libbpf-dev clang llvm
-	linux-source-6.1 xz-utils
+	linux-source-6.1 xz-utils python3
 )
 
 missing=()
