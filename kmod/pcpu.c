@@ -150,6 +150,11 @@ static long pktpool_credit_take(struct pktpool *pool)
 	return take;
 }
 
+/*
+ * SLUB's bulk calls re-enable interrupts on their way out, so with
+ * interrupts off (hardirq context, or a caller's irqsave lock) objects go
+ * one at a time, and fewer of them.
+ */
 static unsigned int pktpool_slab_alloc(struct pktpool *pool, gfp_t gfp,
 				       void **objs, unsigned int nr)
 {
@@ -160,7 +165,9 @@ static unsigned int pktpool_slab_alloc(struct pktpool *pool, gfp_t gfp,
 		return 0;
 	/* A failed refill is counted, and the reserve may still serve. */
 	gfp = (gfp & ~__GFP_ZERO) | __GFP_NOWARN;
-	if (pool->node == NUMA_NO_NODE)
+	if (irqs_disabled())
+		nr = min(nr, PKTPOOL_PCPU_BATCH / 4);
+	else if (pool->node == NUMA_NO_NODE)
 		return kmem_cache_alloc_bulk(cache, gfp, nr, objs);
 	for (i = 0; i < nr; i++) {
 		objs[i] = kmem_cache_alloc_node(cache, gfp, pool->node);
@@ -168,6 +175,19 @@ static unsigned int pktpool_slab_alloc(struct pktpool *pool, gfp_t gfp,
 			break;
 	}
 	return i;
+}
+
+static void pktpool_slab_free(struct pktpool *pool, void **objs,
+			      unsigned int nr)
+{
+	struct kmem_cache *cache = pool->class->cache;
+
+	if (!irqs_disabled()) {
+		kmem_cache_free_bulk(cache, nr, objs);
+		return;
+	}
+	while (nr--)
+		kmem_cache_free(cache, objs[nr]);
 }
 
 /*
@@ -190,7 +210,7 @@ static void pktpool_pcpu_give(struct pktpool *pool, long credit,
 	pc->stat[event]++;
 	pktpool_pcpu_unlock(pc, flags);
 	if (fit < nr)
-		kmem_cache_free_bulk(pool->class->cache, nr - fit, objs + fit);
+		pktpool_slab_free(pool, objs + fit, nr - fit);
 }
 
 static noinline void *pktpool_alloc_slow(struct pktpool *pool, gfp_t gfp,
@@ -298,7 +318,7 @@ static noinline void pktpool_free_slow(struct pktpool *pool, void *obj)
 	if (give)
 		atomic_long_add(give, &pool->avail);
 	if (nr)
-		kmem_cache_free_bulk(pool->class->cache, nr, drain);
+		pktpool_slab_free(pool, drain, nr);
 }
 
 static __always_inline void __pktpool_free(struct pktpool *pool, void *obj)

@@ -10,8 +10,8 @@
  * openat2() do). Output is written back up to the smaller of the two sizes.
  *
  * The ioctl numbers encode the size of the first version of each struct;
- * the kernel matches on type and number only, so a newer, larger struct
- * goes through the same command.
+ * the kernel matches type, number and direction but ignores the size bits,
+ * so a newer, larger struct goes through the same command.
  *
  * Fields named reserved or __pad and unknown flag bits must be zero
  * (-EINVAL otherwise). Names are 1..31 characters of [a-z0-9_-] and must be
