@@ -2,8 +2,12 @@
 /*
  * pktpool_testctl: drive /dev/pktpool_test from a shell script.
  *
- *   pktpool_testctl hold POOL COUNT      hold COUNT objects, print how many
- *   pktpool_testctl release POOL         release every held object
+ *   pktpool_testctl hold POOL COUNT [WORD...]
+ *       hold COUNT objects, print how many were handed out
+ *   pktpool_testctl release POOL [COUNT] [WORD...]
+ *       release COUNT held objects (default: all), print how many
+ *   WORD: process (default), softirq or hardirq: the context;
+ *         atomic: GFP_ATOMIC; bulk: alloc_bulk/free_bulk; zero: zalloc
  *   pktpool_testctl run TEST [POOL [ARG]]
  *       TEST: both_cpus, bad_free, lifecycle, cross_cpu; prints the result,
  *       out[] and msg
@@ -22,8 +26,9 @@ static const char *const tests[] = {
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: pktpool_testctl hold POOL COUNT\n"
-		"       pktpool_testctl release POOL\n"
+		"usage: pktpool_testctl hold POOL COUNT [WORD...]\n"
+		"       pktpool_testctl release POOL [COUNT] [WORD...]\n"
+		"       WORD: process|softirq|hardirq, atomic, bulk, zero\n"
 		"       pktpool_testctl run both_cpus|bad_free|lifecycle|cross_cpu [POOL [ARG]]\n");
 	return 2;
 }
@@ -43,11 +48,37 @@ static bool parse_u32(const char *s, __u32 *out)
 	return true;
 }
 
+/* Context and flag words after the count; false on an unknown word. */
+static bool parse_words(char **words, int nr, __u32 *ctx, __u32 *flags)
+{
+	int i;
+
+	*ctx = PKTPOOL_TEST_CTX_PROCESS;
+	*flags = 0;
+	for (i = 0; i < nr; i++) {
+		if (!strcmp(words[i], "process"))
+			*ctx = PKTPOOL_TEST_CTX_PROCESS;
+		else if (!strcmp(words[i], "softirq"))
+			*ctx = PKTPOOL_TEST_CTX_SOFTIRQ;
+		else if (!strcmp(words[i], "hardirq"))
+			*ctx = PKTPOOL_TEST_CTX_HARDIRQ;
+		else if (!strcmp(words[i], "atomic"))
+			*flags |= PKTPOOL_TEST_F_ATOMIC;
+		else if (!strcmp(words[i], "bulk"))
+			*flags |= PKTPOOL_TEST_F_BULK;
+		else if (!strcmp(words[i], "zero"))
+			*flags |= PKTPOOL_TEST_F_ZERO;
+		else
+			return false;
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct pktpool_test_run run;
-	__u32 count, arg = 0, test = 0, i, done = 0;
-	int fd, err;
+	__u32 count = 0, arg = 0, test = 0, i, done = 0, ctx, flags;
+	int fd, err, first;
 
 	if (argc < 3)
 		return usage();
@@ -58,15 +89,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (!strcmp(argv[1], "hold") && argc == 4) {
-		if (!parse_u32(argv[3], &count))
+	if (!strcmp(argv[1], "hold") && argc >= 4) {
+		if (!parse_u32(argv[3], &count) ||
+		    !parse_words(argv + 4, argc - 4, &ctx, &flags))
 			return usage();
-		err = pt_hold(fd, argv[2], count, PKTPOOL_TEST_CTX_PROCESS, 0,
-			      &done);
+		err = pt_hold(fd, argv[2], count, ctx, flags, &done);
 		printf("held %u\n", done);
-	} else if (!strcmp(argv[1], "release") && argc == 3) {
-		err = pt_release(fd, argv[2], 0, PKTPOOL_TEST_CTX_PROCESS, 0,
-				 &done);
+	} else if (!strcmp(argv[1], "release")) {
+		/* An optional count first; 0 (the default) means all. */
+		first = argc > 3 && parse_u32(argv[3], &count) ? 4 : 3;
+		if (!parse_words(argv + first, argc - first, &ctx, &flags))
+			return usage();
+		err = pt_release(fd, argv[2], count, ctx, flags, &done);
 		printf("released %u\n", done);
 	} else if (!strcmp(argv[1], "run") && argc >= 3 && argc <= 5) {
 		for (i = 1; i < sizeof(tests) / sizeof(tests[0]); i++)
