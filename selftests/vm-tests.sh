@@ -416,6 +416,13 @@ for t in "$ST"/pktpool_*_test; do
 	[ "$t" = "$ST/pktpool_alloc_test" ] || run_tap "$t" "$(basename "$t")"
 done
 run_tap "$ST/pktpool_alloc_test" pktpool_alloc_test
+
+# Suites of the tools (netlink pktpoolctl, pktpool-trace, libpktpool on
+# the kernel backend): each a TAP program or script run with pktpool and
+# pktpool_test loaded, leaving the fw and vpn pools as it found them.
+for t in selftests/tool-tests/*; do
+	[ -x "$t" ] && run_tap "$t" "$(basename "$t")"
+done
 check "boot pools survive the selftests untouched" \
 	show_has fw '^in use: +0 ' '^holders: +0$'
 
