@@ -34,6 +34,7 @@ lib:
 
 tools: lib
 	$(MAKE) -C tools BUILD=$(BUILD)
+	$(MAKE) -C tools/trace BUILD=$(BUILD)
 
 selftests: ksrc lib
 	$(MAKE) -C selftests BUILD=$(BUILD)
