@@ -1,0 +1,673 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The check helpers are called indirectly, through check and expect.
+# shellcheck disable=SC2317
+#
+# pktpoolctl against known states, in the guest: every command, its human
+# and --json output (parsed back with python3), apply's idempotence,
+# notifications, watch's order and rates, the errors it explains, and the
+# netlink family's answers to malformed requests (pktpoolctl_nlerr).
+#
+# Run by selftests/vm-tests.sh with pktpool.ko (pools fw and vpn) and
+# pktpool_test.ko loaded, as root, from the top of the tree. Everything it
+# makes is named ctlt-*, and it is all gone when it exits; fw and vpn are
+# only read. TAP on stdout, one line per check; exit 0 iff all passed.
+set -u
+
+CTL=${PKTPOOLCTL:-build/tools/pktpoolctl}
+NLERR=build/tools/pktpoolctl_nlerr
+NOCAP=build/selftests/pktpool_nocap
+TESTCTL=build/selftests/pktpool_testctl
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+n=0
+failed=0
+dev_mode=
+tmp=$(mktemp -d /tmp/pktpoolctl-tests.XXXXXX)
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n $*"
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n $1 # SKIP $2"
+}
+
+comment() {
+	sed 's/^/# /'
+}
+
+# check NAME CMD...: one line for CMD's exit status; output shown on failure.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$tmp/out" 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name"
+		comment <"$tmp/out"
+	fi
+}
+
+# expect NAME RC REGEX CMD...: CMD exits with RC and a line of its
+# stdout+stderr matches the extended REGEX (empty: anything). The output
+# stays in $tmp/last for checks that look further.
+expect() {
+	local name=$1 want=$2 re=$3 rc=0
+	shift 3
+	"$@" >"$tmp/out" 2>&1 || rc=$?
+	cp "$tmp/out" "$tmp/last"
+	if [ "$rc" = "$want" ] && { [ -z "$re" ] || grep -Eq -- "$re" "$tmp/out"; }; then
+		ok "$name"
+	else
+		not_ok "$name"
+		echo "# command: $*"
+		echo "# exit status $rc (expected $want), output should match: $re"
+		comment <"$tmp/out"
+	fi
+}
+
+# has FILE REGEX...: every extended REGEX matches a line of FILE.
+has() {
+	local file=$1 re rc=0
+	shift
+	for re in "$@"; do
+		if ! grep -Eq -- "$re" "$file"; then
+			echo "no line matches: $re"
+			rc=1
+		fi
+	done
+	[ "$rc" -eq 0 ] || cat "$file"
+	return "$rc"
+}
+
+# lacks FILE REGEX: no line of FILE matches.
+lacks() {
+	if grep -Eq -- "$2" "$1"; then
+		echo "a line matches: $2"
+		cat "$1"
+		return 1
+	fi
+}
+
+# pyjson FILE CODE: run python CODE (asserts) with the JSON in FILE parsed:
+# d is the document (None if FILE holds JSON lines), lines the objects of
+# FILE one per line, by_name(arr, name) picks the object with that name.
+pyjson() {
+	"$PY" - "$1" "$2" <<'EOF'
+import json, sys
+text = open(sys.argv[1]).read()
+try:
+    d = json.loads(text)
+    lines = [d]
+except ValueError:
+    d = None
+    lines = [json.loads(l) for l in text.splitlines() if l.strip()]
+
+def by_name(arr, name):
+    found = [o for o in arr if o.get("name") == name]
+    assert len(found) == 1, "%d objects named %s in %r" % (len(found), name, arr)
+    return found[0]
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+exec(sys.argv[2])
+EOF
+}
+
+# json_check NAME CODE CMD...: CMD exits 0 and its stdout passes CODE.
+json_check() {
+	local name=$1 code=$2 rc=0
+	shift 2
+	"$@" >"$tmp/json" 2>"$tmp/json.err" || rc=$?
+	if [ "$rc" -eq 0 ] && pyjson "$tmp/json" "$code" >"$tmp/py" 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name"
+		echo "# command: $* (exit status $rc)"
+		comment <"$tmp/py"
+		head -c 2000 "$tmp/json" | comment
+		comment <"$tmp/json.err"
+	fi
+}
+
+# The fields of a pool object, in the documented order.
+POOL_FIELDS='["id", "name", "obj_size", "class_size", "node", "flags", "limit", "reserve", "in_use", "peak", "allocs", "frees", "fail_limit", "fail_nomem", "reserve_hits", "reserve_avail", "cached", "holders", "bad_frees"]'
+REGION_FIELDS='["id", "name", "slot_size", "slot_count", "node", "mode", "uid", "gid", "size", "attached", "mappings"]'
+CLASS_FIELDS='["size", "name", "pools", "objects", "bytes", "in_use"]'
+
+our_pools() {
+	"$CTL" list --json 2>/dev/null | "$PY" -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p["name"].startswith("ctlt-"):
+        print(p["name"])'
+}
+
+our_regions() {
+	"$CTL" region list --json 2>/dev/null | "$PY" -c '
+import json, sys
+for r in json.load(sys.stdin):
+    if r["name"].startswith("ctlt-"):
+        print(r["name"])'
+}
+
+# Free what the test module holds for us, remove what we made.
+remove_ours() {
+	local p r
+	for p in $(our_pools); do
+		"$TESTCTL" release "$p" >/dev/null 2>&1
+		"$CTL" destroy "$p" >/dev/null 2>&1
+	done
+	for r in $(our_regions); do
+		"$CTL" region destroy "$r" >/dev/null 2>&1
+	done
+}
+
+cleanup() {
+	local pid
+	# Only our own background jobs that are still running.
+	for pid in $(jobs -p); do
+		kill "$pid" 2>/dev/null
+	done
+	[ -n "$dev_mode" ] && chmod "$dev_mode" /dev/pktpool
+	remove_ours
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# Wait until some generic netlink socket has joined the monitor group
+# (seen in /proc/net/netlink, which shows the first 32 groups).
+wait_subscribed() {
+	local gid
+	gid=$("$CTL" version --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["monitor_group_id"])')
+	if [ -z "$gid" ] || [ "$gid" -lt 1 ] || [ "$gid" -gt 32 ]; then
+		sleep 2
+		return 0
+	fi
+	for _ in $(seq 50); do
+		# No process substitution: the guest has no /dev/fd.
+		awk 'NR > 1 { print $2, $4 }' /proc/net/netlink >"$tmp/groups"
+		while read -r eth groups; do
+			[ "$eth" = 16 ] && (((16#$groups >> (gid - 1)) & 1)) &&
+				return 0
+		done <"$tmp/groups"
+		sleep 0.2
+	done
+	echo "# nobody joined the monitor group within 10 s"
+	return 1
+}
+
+echo "TAP version 13"
+
+if [ "$(id -u)" -ne 0 ] || [ ! -c /dev/pktpool ]; then
+	echo "1..0 # SKIP needs root and pktpool.ko loaded (run by vm-tests.sh)"
+	exit 0
+fi
+remove_ours	# leftovers of an interrupted run
+"$CTL" show fw --json >"$tmp/fw.before" 2>&1
+"$CTL" show vpn --json >"$tmp/vpn.before" 2>&1
+classes=$(cat /sys/module/pktpool/parameters/classes)
+
+# --- version ----------------------------------------------------------------
+
+expect "version names the ABI, features and the netlink family" 0 \
+	"^netlink: +family pktpool \(id [0-9]+, version 1\), group monitor \(id [0-9]+\)$" \
+	"$CTL" version
+json_check "version --json: abi_version, features, classes, family and group" "
+assert d['abi_version'] == 1
+assert 'pools' in d['feature_names'] and d['features'] & 1
+assert d['class_sizes'] == [int(c) for c in '$classes'.split(',')], d['class_sizes']
+assert d['genl_family'] == 'pktpool' and d['genl_version'] == 1
+assert is_int(d['genl_family_id']) and d['genl_family_id'] > 0
+assert is_int(d['monitor_group_id']) and d['monitor_group_id'] > 0
+assert is_int(d['max_pools']) and d['unknown_features'] == 0
+" "$CTL" version --json
+json_check "--json works before the command too" "assert d['abi_version'] == 1" \
+	"$CTL" --json version
+
+# --- list and show ----------------------------------------------------------
+
+expect "list prints a table with use of limit and memory columns" 0 \
+	"^ *ID +NAME +SIZE +CLASS +IN-USE +PEAK +LIMIT +RESERVE +FAILS +USE% +MEMORY$" \
+	"$CTL" list
+json_check "list --json: one object per pool with every field, as numbers" "
+assert isinstance(d, list) and len(d) >= 2
+for p in d:
+    assert list(p) == $POOL_FIELDS, list(p)
+    assert all(is_int(p[k]) for k in p if k != 'name'), p
+assert [p['id'] for p in d] == sorted(p['id'] for p in d)
+fw = by_name(d, 'fw')
+assert (fw['obj_size'], fw['class_size'], fw['limit'], fw['node']) == (256, 256, 65536, -1), fw
+vpn = by_name(d, 'vpn')
+assert (vpn['obj_size'], vpn['class_size'], vpn['limit']) == (1500, 2048, 8192), vpn
+" "$CTL" list --json
+json_check "show NAME --json equals the pool's list entry" "
+assert d == by_name(json.load(open('$tmp/list.json')), 'vpn'), d
+" sh -c "\"$CTL\" list --json >'$tmp/list.json' && \"$CTL\" show vpn --json"
+fw_id=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$tmp/fw.before" 2>/dev/null)
+json_check "show ID --json finds the same pool as by name" "
+assert d['name'] == 'fw' and d['id'] == ${fw_id:-0}
+" "$CTL" show "${fw_id:-0}" --json
+expect "show of a missing pool names it and prints the kernel's extack" 1 \
+	"^pktpoolctl: no pool 'ctlt-none' \(see 'pktpoolctl list'\)$" \
+	"$CTL" show ctlt-none
+check "show of a missing pool: extack points at the name attribute" \
+	has "$tmp/last" "^pktpoolctl: kernel says: no such pool \(attribute name\)$"
+expect "show of a missing id: extack points at the id attribute" 1 \
+	"^pktpoolctl: kernel says: no such pool \(attribute id\)$" \
+	"$CTL" show 2147483000
+
+# --- create, set and load ---------------------------------------------------
+
+expect "create makes a pool and reads it back over netlink" 0 \
+	"^created pool 'ctlt-a' \(id [0-9]+\): object size 100, class 256, limit 1000, reserve 8$" \
+	"$CTL" create ctlt-a --size 100 --limit 1000 --reserve 8
+expect "pktpool_testctl holds 250 objects of ctlt-a" 0 "^held 250$" \
+	"$TESTCTL" hold ctlt-a 250
+check "list shows ctlt-a at 25.0% of its limit" \
+	sh -c "\"$CTL\" list | awk '\$2 == \"ctlt-a\" { print \$5, \$10 }' | grep -qx '250 25.0%'"
+expect "show gives in use as a percentage of the limit and in KiB" 0 \
+	"^in use: +250 \(25\.0% of limit, 62\.5 KiB\)$" "$CTL" show ctlt-a
+json_check "show --json reflects the load: in_use, peak, allocs, holders" "
+assert (d['in_use'], d['holders'], d['reserve'], d['limit']) == (250, 1, 8, 1000), d
+assert d['peak'] >= 250 and d['allocs'] >= 250 and d['frees'] == d['allocs'] - 250, d
+" "$CTL" show ctlt-a --json
+expect "set changes the limit over netlink" 0 \
+	"^changed pool 'ctlt-a' \(id [0-9]+\): limit 2000, reserve 8$" \
+	"$CTL" set ctlt-a --limit 2000
+expect "set of a reserve above the limit fails with the kernel's reason" 1 \
+	"^pktpoolctl: kernel says: the reserve may not exceed a non-zero limit$" \
+	"$CTL" set ctlt-a --reserve 3000
+expect "set of a limit above 2^32 is out of range, at the limit attribute" 1 \
+	"^pktpoolctl: kernel says: integer out of range \(attribute limit\)$" \
+	"$CTL" set ctlt-a --limit 5000000000
+check "set of an out-of-range limit says what the bounds are" \
+	has "$tmp/last" "value out of range for pool 'ctlt-a': --limit at most 4294967296"
+expect "set of a missing pool fails with advice and extack" 1 \
+	"^pktpoolctl: no pool 'ctlt-none'" "$CTL" set ctlt-none --limit 5
+json_check "failed sets left ctlt-a alone" "
+assert (d['limit'], d['reserve']) == (2000, 8), d
+" "$CTL" show ctlt-a --json
+expect "set without CAP_NET_ADMIN says it needs it" 1 \
+	"^pktpoolctl: changing pools needs CAP_NET_ADMIN \(try as root\)$" \
+	"$NOCAP" "$CTL" set ctlt-a --limit 5
+expect "create without CAP_NET_ADMIN says it needs it" 1 \
+	"^pktpoolctl: creating pools needs CAP_NET_ADMIN \(try as root\)$" \
+	"$NOCAP" "$CTL" create ctlt-x --size 64
+json_check "reads work without CAP_NET_ADMIN (show --json)" "
+assert d['name'] == 'ctlt-a' and d['in_use'] == 250
+" "$NOCAP" "$CTL" show ctlt-a --json
+expect "destroy of a pool with objects out is refused as busy" 1 \
+	"pool 'ctlt-a' is busy" "$CTL" destroy ctlt-a
+expect "a missing device is reported as the module not being loaded" 1 \
+	"^pktpoolctl: /dev/ctlt-none not found: is the pktpool module loaded\? \(insmod pktpool.ko\)$" \
+	"$CTL" -d /dev/ctlt-none list
+
+# --- classes ----------------------------------------------------------------
+
+expect "class list prints one row per size class" 0 \
+	"^ *SIZE +NAME +POOLS +OBJECTS +IN-USE +MEMORY$" \
+	"$CTL" class list
+check "class list has a row for every class of the module" sh -c "
+	[ \"\$(\"$CTL\" class list | tail -n +2 | awk '{ print \$1 }' | paste -sd,)\" = '$classes' ]"
+json_check "class list --json: classes agree with the pools they serve" "
+pools = json.load(open('$tmp/pools.json'))
+assert [c['size'] for c in d] == [int(s) for s in '$classes'.split(',')]
+for c in d:
+    assert list(c) == $CLASS_FIELDS, list(c)
+    assert c['name'] == 'pktpool-%d' % c['size'], c
+    mine = [p for p in pools if p['class_size'] == c['size']]
+    assert c['pools'] == len(mine), (c, mine)
+    assert c['in_use'] == sum(p['in_use'] for p in mine), c
+    assert c['objects'] == sum(p['in_use'] + p['cached'] + p['reserve_avail'] for p in mine), c
+    assert c['bytes'] == c['objects'] * c['size'], c
+assert by_name(d, 'pktpool-256')['in_use'] >= 250
+" sh -c "\"$CTL\" list --json >'$tmp/pools.json' && \"$CTL\" class list --json"
+
+# --- regions ----------------------------------------------------------------
+
+expect "region create makes a region that outlives pktpoolctl" 0 \
+	"^created region 'ctlt-r1' \(id [0-9]+\): 64 slots of 2\.0 KiB, .*mode 0640" \
+	"$CTL" region create ctlt-r1 --slot-size 2048 --slots 64 --mode 0640
+json_check "region show --json: the region stays, with its creator detached" "
+assert list(d) == $REGION_FIELDS, list(d)
+assert (d['name'], d['slot_size'], d['slot_count'], d['mode']) == ('ctlt-r1', 2048, 64, 0o640), d
+assert (d['uid'], d['gid'], d['node'], d['attached'], d['mappings']) == (0, 0, -1, 0, 0), d
+assert d['size'] >= 2048 * 64 + 16384 and d['size'] % 4096 == 0, d
+" "$CTL" region show ctlt-r1 --json
+json_check "region list --json has it, ids ascending" "
+assert by_name(d, 'ctlt-r1')['slot_count'] == 64
+assert [r['id'] for r in d] == sorted(r['id'] for r in d)
+" "$CTL" region list --json
+expect "region show prints the mode in octal and symbolic form" 0 \
+	"^mode: +0640 rw-r-----$" "$CTL" region show ctlt-r1
+expect "region list prints a table" 0 \
+	"^ *[0-9]+ +ctlt-r1 +2048 +64 +0640 +0:0 +any +0 +0 +" "$CTL" region list
+expect "region create of a taken name fails with advice" 1 \
+	"a region named 'ctlt-r1' already exists.*region destroy ctlt-r1" \
+	"$CTL" region create ctlt-r1 --slot-size 64 --slots 1
+expect "region create with a bad slot size says what is allowed" 1 \
+	"rejected region 'ctlt-r2': --slot-size must be a multiple of 64" \
+	"$CTL" region create ctlt-r2 --slot-size 100 --slots 1
+expect "region show of a missing region prints advice and the extack" 1 \
+	"^pktpoolctl: kernel says: no such region$" "$CTL" region show ctlt-none
+check "region show of a missing region points at region list" \
+	has "$tmp/last" "^pktpoolctl: no region 'ctlt-none' \(see 'pktpoolctl region list'\)$"
+dev_mode=$(stat -c %a /dev/pktpool)
+chmod 0666 /dev/pktpool
+expect "region destroy by another user explains who may" 1 \
+	"region 'ctlt-r1' belongs to another user: destroying it needs its owner or CAP_NET_ADMIN" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CTL" region destroy ctlt-r1
+chmod "$dev_mode" /dev/pktpool
+dev_mode=
+expect "region destroy removes it" 0 "^destroyed region 'ctlt-r1' \(id [0-9]+\)$" \
+	"$CTL" region destroy ctlt-r1
+expect "region destroy of a missing region fails" 1 "no region 'ctlt-r1'" \
+	"$CTL" region destroy ctlt-r1
+
+# --- apply ------------------------------------------------------------------
+
+cat >"$tmp/state.ini" <<'EOF'
+# what the suite declares
+[pool fw]
+size = 256
+limit = 65536
+
+[pool ctlt-p1]
+size = 64
+limit = 100
+reserve = 4
+
+[pool ctlt-p2]
+size = 1500
+limit = 1k
+
+; a shared region
+[region ctlt-rx]
+slot_size = 2048
+slots = 4096
+mode = 0660
+EOF
+expect "apply --dry-run says what it would create" 0 \
+	"^pool ctlt-p1: would create: object size 64, limit 100, reserve 4$" \
+	"$CTL" apply --dry-run "$tmp/state.ini"
+check "apply --dry-run: the rest of the plan and its summary" \
+	has "$tmp/last" "^pool fw: matches$" \
+	"^region ctlt-rx: would create: 4096 slots of 2\.0 KiB, mode 0660$" \
+	"^dry run of .*: 3 to create, 0 to change, 1 match, 0 cannot be changed in place; nothing was changed$"
+check "apply --dry-run changed nothing" sh -c "[ -z \"\$(\"$CTL\" list | grep ctlt-p)\" ] && [ -z \"\$(\"$CTL\" region list | grep ctlt-rx)\" ]"
+expect "apply creates what is missing and says so" 0 \
+	"^pool ctlt-p1: created \(id [0-9]+\): object size 64, limit 100, reserve 4$" \
+	"$CTL" apply "$tmp/state.ini"
+check "apply: the rest of what it did" \
+	has "$tmp/last" "^pool fw: matches$" \
+	"^pool ctlt-p2: created \(id [0-9]+\): object size 1500, limit 1024, reserve 0$" \
+	"^region ctlt-rx: created \(id [0-9]+\): 4096 slots of 2\.0 KiB, mode 0660$" \
+	"^applied .*: 3 created, 0 changed, 1 match, 0 cannot be changed in place, 0 failed$"
+json_check "apply made the pools as declared" "
+p1, p2 = by_name(d, 'ctlt-p1'), by_name(d, 'ctlt-p2')
+assert (p1['obj_size'], p1['limit'], p1['reserve'], p1['reserve_avail']) == (64, 100, 4, 4), p1
+assert (p2['obj_size'], p2['class_size'], p2['limit'], p2['reserve']) == (1500, 2048, 1024, 0), p2
+" "$CTL" list --json
+json_check "the region apply created persists after pktpoolctl exited" "
+assert (d['slot_size'], d['slot_count'], d['mode'], d['attached']) == (2048, 4096, 0o660, 0), d
+" "$CTL" region show ctlt-rx --json
+expect "apply a second time changes nothing and says so" 0 \
+	"^no changes: 4 declared in .*, all match$" "$CTL" apply "$tmp/state.ini"
+check "the second apply neither created nor set anything" \
+	lacks "$tmp/last" "created|set |would"
+sed -e '/^\[pool ctlt-p1\]/,/^$/s/^limit = 100$/limit = 200/' \
+	-e '/^\[pool ctlt-p1\]/,/^$/s/^reserve = 4$/reserve = 8/' \
+	"$tmp/state.ini" >"$tmp/more.ini"
+expect "apply adjusts limit and reserve of an existing pool" 0 \
+	"^pool ctlt-p1: set limit 100 -> 200, reserve 4 -> 8$" \
+	"$CTL" apply "$tmp/more.ini"
+json_check "the adjusted limit and reserve are in place" "
+assert (d['limit'], d['reserve'], d['reserve_avail']) == (200, 8, 8), d
+" "$CTL" show ctlt-p1 --json
+expect "apply after the adjustment has nothing left to do" 0 "^no changes: " \
+	"$CTL" apply "$tmp/more.ini"
+sed -e 's/^limit = 200$/limit = 300/' "$tmp/more.ini" >"$tmp/dry.ini"
+expect "apply --dry-run of a change says what it would set" 0 \
+	"^pool ctlt-p1: would set limit 200 -> 300$" \
+	"$CTL" apply --dry-run "$tmp/dry.ini"
+json_check "apply --dry-run did not set it" "assert d['limit'] == 200, d" \
+	"$CTL" show ctlt-p1 --json
+printf '[pool ctlt-p1]\nsize = 512\n' >"$tmp/drift.ini"
+expect "apply reports an object size it cannot change, exit 1" 1 \
+	"^pool ctlt-p1: size is 64, .* says 512: cannot be changed in place; destroy it \('pktpoolctl destroy ctlt-p1'\) and apply again$" \
+	"$CTL" apply "$tmp/drift.ini"
+check "apply with drift says the state does not match afterwards" \
+	has "$tmp/last" "1 of 1 declared in .* do not match afterwards"
+printf '[region ctlt-rx]\nslot_size = 2048\nslots = 4096\nmode = 0600\n' >"$tmp/rdrift.ini"
+expect "apply reports a region mode it cannot change, exit 1" 1 \
+	"^region ctlt-rx: mode is 0660, .* says 0600: cannot be changed in place" \
+	"$CTL" apply "$tmp/rdrift.ini"
+printf '[pool ctlt-p1]\nsize = 64\nlimit = 200\nreserve = 300\n' >"$tmp/bad-set.ini"
+expect "apply passes on the kernel's refusal of a change, exit 1" 1 \
+	"^pktpoolctl: kernel says: the reserve may not exceed a non-zero limit$" \
+	"$CTL" apply "$tmp/bad-set.ini"
+printf '[pool ctlt-p9]\nsize = 64\n\n[pool ctlt-p1]\ncolour = blue\n' >"$tmp/invalid.ini"
+expect "apply of an invalid file names file and line, exit 2" 2 \
+	"invalid.ini:5: unknown key 'colour' in a pool section" \
+	"$CTL" apply "$tmp/invalid.ini"
+check "an invalid file changes nothing" sh -c "! \"$CTL\" list | grep -q ctlt-p9"
+printf '[pool ctlt-p9]\nsize = 64\n' >"$tmp/nocap.ini"
+expect "apply without CAP_NET_ADMIN cannot create pools, exit 1" 1 \
+	"^pktpoolctl: creating pools needs CAP_NET_ADMIN \(try as root\)$" \
+	"$NOCAP" "$CTL" apply "$tmp/nocap.ini"
+
+# --- watch ------------------------------------------------------------------
+
+"$CTL" create ctlt-b --size 64 --limit 1000 >/dev/null
+"$TESTCTL" hold ctlt-b 100 >/dev/null
+# Two samples 3 s apart; ctlt-b overtakes ctlt-a (250) in between.
+(sleep 1 && "$TESTCTL" hold ctlt-b 200 >/dev/null) &
+"$CTL" watch --count 2 --interval 3 >"$tmp/watch.txt" 2>&1
+watch_rc=$?
+wait
+cat >"$tmp/watch.py" <<'EOF'
+blocks, cur = [], None
+for line in text.splitlines():
+    if line.startswith("pktpool "):
+        cur = {"head": line, "rows": []}
+        blocks.append(cur)
+    elif cur is not None and line.split() and line.split()[0].isdigit():
+        f = line.split(None, 10)
+        cur["rows"].append(dict(zip(["id", "name", "size", "in_use", "pct", "peak", "limit", "alloc", "free", "fail", "mem"], f)))
+assert len(blocks) == 2, "%d tables" % len(blocks)
+for b in blocks:
+    used = [int(r["in_use"]) for r in b["rows"]]
+    assert used == sorted(used, reverse=True), used
+    names = [r["name"] for r in b["rows"]]
+    assert names.index("fw") >= 0 and names.index("vpn") >= 0
+first = {r["name"]: r for r in blocks[0]["rows"]}
+second = {r["name"]: r for r in blocks[1]["rows"]}
+names1 = [r["name"] for r in blocks[0]["rows"]]
+names2 = [r["name"] for r in blocks[1]["rows"]]
+assert names1.index("ctlt-a") < names1.index("ctlt-b"), names1
+assert names2.index("ctlt-b") < names2.index("ctlt-a"), names2
+assert first["ctlt-b"]["alloc"] == "-" and first["ctlt-a"]["alloc"] == "-"
+assert second["ctlt-b"]["in_use"] == "300", second["ctlt-b"]
+rate = float(second["ctlt-b"]["alloc"])
+assert 40 <= rate <= 80, rate
+assert second["ctlt-a"]["alloc"] == "0" and second["ctlt-a"]["free"] == "0"
+assert second["ctlt-b"]["pct"] == "30.0%", second["ctlt-b"]
+assert "\033" not in text
+EOF
+if [ "$watch_rc" -eq 0 ] && "$PY" -c "text = open('$tmp/watch.txt').read()
+exec(open('$tmp/watch.py').read())" >"$tmp/py" 2>&1; then
+	ok "watch --count 2: plain tables, busiest first, allocations per second"
+else
+	not_ok "watch --count 2: plain tables, busiest first, allocations per second"
+	comment <"$tmp/py"
+	comment <"$tmp/watch.txt"
+fi
+check "watch --count 2: a header with totals above each table" \
+	has "$tmp/watch.txt" \
+	"^pktpool [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+[-+][0-9]{4}, every 3s: [0-9]+ pools, [0-9]+ objects in use \(" \
+	"^per second: - allocs, - frees, - fails$" \
+	"^per second: [0-9.]+k? allocs, 0 frees, 0 fails$"
+(sleep 1 && "$TESTCTL" hold ctlt-b 50 >/dev/null) &
+json_check "watch --json --count 2: JSON lines, sorted, rates from counters" "
+assert len(lines) == 2, len(lines)
+s1, s2 = lines
+assert (s1['sample'], s2['sample']) == (1, 2)
+assert s1['elapsed'] is None and 1.5 <= s2['elapsed'] <= 10, s2['elapsed']
+for s in lines:
+    used = [p['in_use'] for p in s['pools']]
+    assert used == sorted(used, reverse=True), used
+    for p in s['pools']:
+        assert list(p) == $POOL_FIELDS + ['allocs_per_sec', 'frees_per_sec', 'fail_limit_per_sec', 'fail_nomem_per_sec'], list(p)
+assert all(p['allocs_per_sec'] is None for p in s1['pools'])
+a1, b1 = by_name(s1['pools'], 'ctlt-b'), by_name(s2['pools'], 'ctlt-b')
+assert b1['allocs'] - a1['allocs'] == 50, (a1['allocs'], b1['allocs'])
+assert abs(b1['allocs_per_sec'] * s2['elapsed'] - 50) < 0.5, b1['allocs_per_sec']
+assert by_name(s2['pools'], 'ctlt-a')['allocs_per_sec'] == 0
+assert isinstance(s2['timestamp'], float) and s2['timestamp'] > s1['timestamp']
+" "$CTL" watch --json --count 2 --interval 2
+wait
+if script -qec "true" /dev/null >/dev/null 2>&1; then
+	script -qec "$CTL watch --count 1" /dev/null >"$tmp/tty.txt" 2>&1
+	check "watch on a terminal redraws the screen with ANSI home and clear" \
+		has "$tmp/tty.txt" $'\033\\[H\033\\[2J' "ctlt-b"
+else
+	skip "watch on a terminal redraws the screen with ANSI home and clear" \
+		"script(1) cannot make a terminal here"
+fi
+
+# --- monitor ----------------------------------------------------------------
+
+"$CTL" create ctlt-lim --size 64 --limit 4 >/dev/null
+"$CTL" monitor --json --count 1 --timeout 20 >"$tmp/mon.json" 2>"$tmp/mon.err" &
+mon=$!
+wait_subscribed
+# Allocate past the limit until the monitor has its line (the kernel sends
+# at most one pool-limit-ntf a second per pool).
+for _ in $(seq 15); do
+	kill -0 "$mon" 2>/dev/null || break
+	"$TESTCTL" hold ctlt-lim 8 >/dev/null
+	"$TESTCTL" release ctlt-lim >/dev/null
+	sleep 1
+done
+wait "$mon"
+mon_rc=$?
+if [ "$mon_rc" -eq 0 ] && pyjson "$tmp/mon.json" "
+assert len(lines) == 1, lines
+m = lines[0]
+assert m['cmd'] == 'pool-limit-ntf', m
+p = m['pool']
+assert p['name'] == 'ctlt-lim' and p['limit'] == 4, p
+assert is_int(p['fails_since']) and p['fails_since'] >= 1, p
+assert p['fail_limit'] >= p['fails_since'], p
+assert list(p) == $POOL_FIELDS + ['fails_since'], list(p)
+assert isinstance(m['timestamp'], float) and m['time'][4] == '-' and m['time'][10] == 'T', m
+" >"$tmp/py" 2>&1; then
+	ok "monitor --json: a pool-limit-ntf when a pool hits its limit"
+else
+	not_ok "monitor --json: a pool-limit-ntf when a pool hits its limit"
+	echo "# monitor exit status $mon_rc"
+	comment <"$tmp/py"
+	comment <"$tmp/mon.json"
+	comment <"$tmp/mon.err"
+fi
+
+"$CTL" monitor --count 3 --timeout 20 >"$tmp/mon.txt" 2>&1 &
+mon=$!
+wait_subscribed
+"$CTL" create ctlt-m --size 64 >/dev/null
+"$CTL" set ctlt-m --limit 10 >/dev/null
+"$CTL" destroy ctlt-m >/dev/null
+wait "$mon"
+mon_rc=$?
+ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}[-+][0-9]{4}'
+check "monitor: create, set and destroy, one timestamped line each" \
+	sh -c "[ $mon_rc -eq 0 ] && [ \$(wc -l <'$tmp/mon.txt') -eq 3 ] || { echo exit $mon_rc; cat '$tmp/mon.txt'; exit 1; }"
+check "monitor: the lines say what happened to which pool" \
+	has "$tmp/mon.txt" \
+	"^$ts pool-add-ntf +pool ctlt-m \(id [0-9]+\): created, object size 64 \(class 64\), limit unlimited, reserve 0$" \
+	"^$ts pool-change-ntf +pool ctlt-m \(id [0-9]+\): limit 10, reserve 0$" \
+	"^$ts pool-del-ntf +pool ctlt-m \(id [0-9]+\): destroyed after 0 allocations$"
+
+"$CTL" monitor --json --count 2 --timeout 20 >"$tmp/rmon.json" 2>&1 &
+mon=$!
+wait_subscribed
+"$CTL" region create ctlt-rm --slot-size 64 --slots 1 >/dev/null
+wait "$mon"
+mon_rc=$?
+if [ "$mon_rc" -eq 0 ] && pyjson "$tmp/rmon.json" "
+assert [m['cmd'] for m in lines] == ['region-attach-ntf', 'region-detach-ntf'], lines
+at, de = lines[0]['region'], lines[1]['region']
+assert list(at) == ['id', 'name', 'attached', 'pid', 'access'], list(at)
+assert at['name'] == de['name'] == 'ctlt-rm' and at['id'] == de['id']
+assert (at['access'], at['attached'], de['attached']) == (3, 1, 0), lines
+assert at['pid'] == de['pid'] > 0, lines
+" >"$tmp/py" 2>&1; then
+	ok "monitor --json: region-attach-ntf and region-detach-ntf of a creating process"
+else
+	not_ok "monitor --json: region-attach-ntf and region-detach-ntf of a creating process"
+	comment <"$tmp/py"
+	comment <"$tmp/rmon.json"
+fi
+expect "monitor --count with nothing happening times out, exit 1" 1 \
+	"^pktpoolctl: timed out after 1s with 0 of 1 notifications$" \
+	"$CTL" monitor --count 1 --timeout 1
+expect "monitor --timeout alone ends quietly, exit 0" 0 "" \
+	"$CTL" monitor --timeout 1
+check "monitor --timeout alone printed nothing" test ! -s "$tmp/last"
+
+# --- the netlink family's answers to bad requests ---------------------------
+
+"$CTL" create ctlt-nl --size 64 --limit 100 >/dev/null
+"$NLERR" --list >"$tmp/nlcases"
+check "netlink: the bad-request program lists its cases" test -s "$tmp/nlcases"
+while IFS=$'\t' read -r name who what; do
+	if [ "$who" = nocap ]; then
+		check "netlink: $what" "$NOCAP" "$NLERR" --pool ctlt-nl "$name"
+	else
+		check "netlink: $what" "$NLERR" --pool ctlt-nl "$name"
+	fi
+done <"$tmp/nlcases"
+json_check "netlink: the refused pool-sets left the scratch pool as it was" "
+assert (d['limit'], d['reserve']) == (100, 0), d
+" "$CTL" show ctlt-nl --json
+
+# --- clean up ---------------------------------------------------------------
+
+for p in ctlt-a ctlt-b; do
+	"$TESTCTL" release "$p" >/dev/null
+done
+ctlt_a_id=$("$CTL" list | awk '$2 == "ctlt-a" { print $1 }')
+expect "destroy by id, once the objects are back, names the pool" 0 \
+	"^destroyed pool 'ctlt-a' \(id ${ctlt_a_id:-X}\)$" "$CTL" destroy "${ctlt_a_id:-0}"
+for p in ctlt-b ctlt-lim ctlt-nl ctlt-p1 ctlt-p2; do
+	"$CTL" destroy "$p" >/dev/null
+done
+for r in ctlt-rx ctlt-rm; do
+	"$CTL" region destroy "$r" >/dev/null
+done
+check "nothing named ctlt-* is left" sh -c "[ -z \"\$(\"$CTL\" list | grep ctlt-)\" ] && [ -z \"\$(\"$CTL\" region list | grep ctlt-)\" ]"
+"$CTL" show fw --json >"$tmp/fw.after" 2>&1
+"$CTL" show vpn --json >"$tmp/vpn.after" 2>&1
+check "fw and vpn are as the suite found them" "$PY" -c "
+import json
+for p in ('fw', 'vpn'):
+    a = json.load(open('$tmp/%s.before' % p))
+    b = json.load(open('$tmp/%s.after' % p))
+    for k in ('id', 'obj_size', 'limit', 'reserve', 'flags', 'in_use', 'holders', 'allocs'):
+        assert a[k] == b[k], (p, k, a[k], b[k])
+"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
