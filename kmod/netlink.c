@@ -347,7 +347,8 @@ static int pktpool_nl_region_get_doit(struct sk_buff *skb,
 		nla_strscpy(r.name, tb[PKTPOOL_A_REGION_NAME], sizeof(r.name));
 	err = pktpool_region_info(&r);
 	if (err) {
-		NL_SET_ERR_MSG(info->extack, "no such region");
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PKTPOOL_A_REGION_ID] ?:
+				    tb[PKTPOOL_A_REGION_NAME], "no such region");
 		return err;
 	}
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);

@@ -297,6 +297,8 @@ int pktpool_set_locked(struct pktpool *pool, bool set_limit, u64 limit,
 	err = pktpool_limits_check(limit, reserve);
 	if (err)
 		return err;
+	if (reserve == pool->reserve_target && limit == pool->limit)
+		return 0;
 	if (reserve != pool->reserve_target) {
 		err = pktpool_reserve_resize(pool, reserve);
 		if (err)

@@ -211,6 +211,19 @@ nocap_works() {
 	return "$rc"
 }
 
+# Exactly the pools loaded at insmod, and no region: what every suite must
+# leave behind.
+only_boot_state() {
+	local pools regions
+
+	pools=$("$CTL" list --json | python3 -c \
+		'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))')
+	regions=$("$CTL" region list --json | python3 -c \
+		'import json,sys; print(len(json.load(sys.stdin)))')
+	echo "pools: $pools; regions: $regions"
+	[ "$pools" = "fw vpn" ] && [ "$regions" = 0 ]
+}
+
 # run_tap PROG LABEL: run a selftest program and pass its TAP lines
 # through, renumbered into this script's sequence ("ok 5 # SKIP why" gets
 # the test's name from the preceding RUN line). Its plan and header become
@@ -423,6 +436,7 @@ run_tap "$ST/pktpool_alloc_test" pktpool_alloc_test
 for t in selftests/tool-tests/*; do
 	[ -x "$t" ] && run_tap "$t" "$(basename "$t")"
 done
+check "the suites leave no pool or region behind" only_boot_state
 check "boot pools survive the selftests untouched" \
 	show_has fw '^in use: +0 ' '^holders: +0$'
 

@@ -361,7 +361,7 @@ expect "region create with a bad slot size says what is allowed" 1 \
 	"rejected region 'ctlt-r2': --slot-size must be a multiple of 64" \
 	"$CTL" region create ctlt-r2 --slot-size 100 --slots 1
 expect "region show of a missing region prints advice and the extack" 1 \
-	"^pktpoolctl: kernel says: no such region$" "$CTL" region show ctlt-none
+	"^pktpoolctl: kernel says: no such region \(attribute name\)$" "$CTL" region show ctlt-none
 check "region show of a missing region points at region list" \
 	has "$tmp/last" "^pktpoolctl: no region 'ctlt-none' \(see 'pktpoolctl region list'\)$"
 dev_mode=$(stat -c %a /dev/pktpool)

@@ -219,7 +219,9 @@ struct pktpool_region_info {
 /*
  * Generic netlink family "pktpool", described by
  * Documentation/netlink/specs/pktpool.yaml (scripts/check-spec.py keeps
- * the two in step). Notifications go to the "monitor" group.
+ * the two in step). Notifications go to the "monitor" group. Reads and
+ * the monitor group are open to every user, as ipcs and /proc/net/stat
+ * are; the device mode only guards the ioctls and mmap.
  */
 #define PKTPOOL_GENL_NAME		"pktpool"
 #define PKTPOOL_GENL_VERSION		1
