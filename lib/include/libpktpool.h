@@ -1,0 +1,593 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libpktpool: fixed-size packet buffers in memory shared by threads and
+ * processes.
+ *
+ * A region holds slot_count slots of slot_size bytes each. Any thread of any
+ * process that has the region attached may allocate a slot and any other may
+ * free it. Slots are named across processes by their index, which
+ * pktpool_idx_to_ptr() and pktpool_ptr_to_idx() turn into this process's
+ * address and back.
+ *
+ * Errors are negative errno values; no call aborts on bad input. The region
+ * lives in shared memory that any attached process can scribble on, so the
+ * library treats every value it reads from the region as untrusted: the
+ * geometry is kept in a private copy, every index is bounds-checked, every
+ * walk is bounded. What it finds is returned as -EUCLEAN (broken structure)
+ * or -EBADMSG (counts or slot contents that do not add up) and reported
+ * through the error handler (pktpool_set_error_handler()).
+ *
+ * The alloc/free fast path is inline below: it touches only the calling
+ * thread's cache, which lives in the region but is written by that thread
+ * alone. Everything else is out of line in the library.
+ *
+ * Compile with C11 or later (<stdatomic.h>).
+ */
+#ifndef LIBPKTPOOL_H
+#define LIBPKTPOOL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PKTPOOL_LIB_VERSION_MAJOR	1
+#define PKTPOOL_LIB_VERSION_MINOR	0
+
+/* Geometry bounds. */
+#define PKTPOOL_SLOT_SIZE_MIN	64u
+#define PKTPOOL_SLOT_SIZE_MAX	65536u
+#define PKTPOOL_SLOT_ALIGN	64u		/* slot_size is a multiple */
+#define PKTPOOL_SLOT_COUNT_MAX	(1u << 26)
+#define PKTPOOL_REGION_SIZE_MAX	(1ull << 38)	/* whole region, bytes */
+
+#define PKTPOOL_NAME_MAX	32	/* bytes including the NUL */
+#define PKTPOOL_PROCS_MAX	63	/* processes attached to a region */
+#define PKTPOOL_THREADS_MAX	32	/* thread caches in a region */
+#define PKTPOOL_CACHE_MAX	64	/* slots one thread cache holds */
+#define PKTPOOL_BATCH_MAX	32	/* slots moved per shared-list CAS */
+#define PKTPOOL_HANDLES_MAX	32	/* regions one process has attached */
+
+/* Flags of pktpool_config.flags and the attach calls. */
+#define PKTPOOL_F_DEBUG		(1u << 0)	/* per-slot state, poison, checks */
+#define PKTPOOL_F_NOCACHE	(1u << 1)	/* no per-thread cache: every
+						 * alloc/free uses the shared list */
+#define PKTPOOL_F_ALL		(PKTPOOL_F_DEBUG | PKTPOOL_F_NOCACHE)
+
+/* Flags of pktpool_reclaim(). */
+#define PKTPOOL_RECLAIM_IDLE	(1u << 0)	/* caller guarantees no other
+						 * process uses the region now:
+						 * also recover slots lost in a
+						 * dead process's last CAS */
+
+/* What pktpool_create() makes. */
+struct pktpool_config {
+	const char *name;	/* NULL or "": anonymous region (a memfd);
+				 * else 1..31 chars of [a-z0-9_-] */
+	uint32_t slot_size;	/* 64..65536, a multiple of 64 */
+	uint32_t slot_count;	/* 1..PKTPOOL_SLOT_COUNT_MAX */
+	uint32_t flags;		/* PKTPOOL_F_* */
+	uint32_t mode;		/* permission bits of a named region, 0: 0600 */
+};
+
+/*
+ * Where things are in a region, all offsets from its start. A function of
+ * (slot_size, slot_count) alone (see pktpool_layout()), the same for every
+ * backend and the same as pktpool.ko computes for its regions:
+ *
+ *   0            control block, ctrl_size bytes: header page (identity,
+ *                geometry copy, free-list head, counters, process table),
+ *                then the thread caches at off_tcache
+ *   off_fill_ring  reserved: SPSC ring of u32 slot indices, userspace to
+ *                kernel; producer index at +0, consumer at +64, entries
+ *                from +128; ring_size bytes
+ *   off_rx_ring  reserved: the same, kernel to userspace
+ *   off_meta     8 bytes per slot: u32 free-list links at off_next, then
+ *                u8 owner/state tags at off_tag, rest reserved
+ *   off_slots    slot_count slots of slot_size bytes
+ */
+struct pktpool_layout {
+	uint32_t slot_size;
+	uint32_t slot_count;
+	uint32_t ring_entries;	/* entries of each ring: slot_count rounded
+				 * up to a power of 2 */
+	uint32_t layout_version;
+	uint64_t ctrl_size;
+	uint64_t off_tcache;
+	uint64_t off_fill_ring;
+	uint64_t off_rx_ring;
+	uint64_t ring_size;
+	uint64_t off_meta;
+	uint64_t off_next;
+	uint64_t off_tag;
+	uint64_t off_slots;
+	uint64_t size;		/* whole region */
+	uint32_t region_id;	/* kernel backend's region id, 0 for memfd */
+	uint32_t __pad;
+};
+
+/* A snapshot; counters of all processes, summed when read. */
+struct pktpool_stats {
+	uint32_t slot_size;
+	uint32_t slot_count;
+	uint64_t in_use;	/* handed to users: not free, not cached */
+	uint64_t peak;		/* most slots ever off the shared list (in use
+				 * plus cached) seen when a cache refilled */
+	uint64_t free;		/* on the shared free list */
+	uint64_t cached;	/* in thread caches of all processes */
+	uint64_t allocs;	/* successful allocations */
+	uint64_t frees;		/* successful frees */
+	uint64_t failures;	/* allocations that found no free slot */
+	uint64_t errors;	/* misuse and corruption reported */
+	uint64_t reclaimed;	/* slots returned by pktpool_reclaim() */
+	uint32_t cache_fill;	/* slots in the calling thread's cache */
+	uint32_t cache_cap;	/* its capacity (0 with PKTPOOL_F_NOCACHE) */
+	uint32_t procs;		/* processes attached */
+	uint32_t threads;	/* thread caches in use */
+};
+
+struct pktpool;
+
+/* Called for every error the library detects and reports; msg is one line. */
+typedef void (*pktpool_error_fn)(struct pktpool *pool, int err,
+				 const char *msg, void *arg);
+
+/*
+ * Create a region and attach it. Named regions can be attached by name
+ * from any process (see pktpool_attach()); anonymous ones are shared by
+ * fork() or by passing pktpool_region_fd() over a unix socket.
+ * -EINVAL bad config, -EEXIST name taken, -ENOMEM, -ENOSPC too many
+ * regions attached, -ENODEV/-EOPNOTSUPP backend not available.
+ */
+int pktpool_create(const struct pktpool_config *cfg, struct pktpool **pool);
+
+/*
+ * Attach a named region. The geometry comes from the backend: the kernel's
+ * info, or for a shared-memory file its size, against which the slot size
+ * and count written by the creator are checked (they must reproduce the
+ * size exactly). -ENOENT no such region, -EUCLEAN/-EBADMSG not a valid
+ * region, -EAGAIN still being created.
+ */
+int pktpool_attach(const char *name, uint32_t flags, struct pktpool **pool);
+
+/*
+ * Attach a region from a file descriptor (pktpool_region_fd() of another
+ * process). fd is duplicated; the caller keeps its own. When expect is not
+ * NULL its slot_size and slot_count must match the region (other fields
+ * are ignored); when NULL they are taken from the region and checked
+ * against the file size as for pktpool_attach(). A kernel region's fd is a
+ * /dev/pktpool file: expect is required and its region_id (from the
+ * sender's pktpool_get_layout()) names the region.
+ */
+int pktpool_attach_fd(int fd, const struct pktpool_layout *expect,
+		      uint32_t flags, struct pktpool **pool);
+
+/*
+ * Drain every thread cache this process holds for the region, give back
+ * its process slot and unmap. No other thread of this process may use the
+ * handle during or after the call. Slots this process still has out stay
+ * charged to it until pktpool_reclaim() by a survivor.
+ */
+int pktpool_detach(struct pktpool *pool);
+
+/* Remove a named region: it lives on until the last process detaches. */
+int pktpool_unlink(const char *name);
+
+/* The region's file descriptor, owned by the handle (do not close). */
+int pktpool_region_fd(const struct pktpool *pool);
+
+/* "memfd" or "kernel". */
+const char *pktpool_backend_name(const struct pktpool *pool);
+
+/* Fill lay for a geometry. -EINVAL when out of bounds. */
+int pktpool_layout(uint32_t slot_size, uint32_t slot_count,
+		   struct pktpool_layout *lay);
+
+/* The layout the handle uses (its private copy). */
+int pktpool_get_layout(const struct pktpool *pool, struct pktpool_layout *lay);
+
+/* Index forms of alloc/free, for rings of indices between processes. */
+int pktpool_alloc_idx(struct pktpool *pool, uint32_t *idx);
+int pktpool_free_idx(struct pktpool *pool, uint32_t idx);
+
+/*
+ * Take over a slot another process allocated and handed over, so that the
+ * sender's crash and reclaim no longer return it. Optional: freeing it
+ * does the same.
+ */
+int pktpool_adopt(struct pktpool *pool, void *obj);
+
+/* Give the calling thread's cached slots back to the shared list. */
+int pktpool_flush_cache(struct pktpool *pool);
+
+int pktpool_stats(struct pktpool *pool, struct pktpool_stats *st);
+
+/*
+ * Check the region: header against the private geometry, a bounded walk of
+ * the free list (cycles, out-of-range links, slots on the list not marked
+ * free), thread caches, process table and the counts. Exact only when no
+ * other thread or process is allocating or freeing; under load it retries
+ * and may return -EAGAIN. 0, -EUCLEAN, -EBADMSG or -EAGAIN.
+ */
+int pktpool_validate(struct pktpool *pool);
+
+/*
+ * Return the slots of processes that are gone: those that detached with
+ * slots still out, and those that died (pid gone, or pid reused with a
+ * different start time in /proc/PID/stat). pid 0 means every such process;
+ * otherwise only that one (-EBUSY when it is still running, -ESRCH when it
+ * is not attached). Includes the dead process's thread caches. Returns the
+ * number of slots returned.
+ */
+int pktpool_reclaim(struct pktpool *pool, pid_t pid, uint32_t flags);
+
+/* Install a handler for reported errors; NULL restores the default
+ * (one line on stderr). */
+void pktpool_set_error_handler(struct pktpool *pool, pktpool_error_fn fn,
+			       void *arg);
+
+/* A static string for a (negative or positive) errno this library returns. */
+const char *pktpool_strerror(int err);
+
+/* ---------------------------------------------------------------------
+ * Inline fast path. Everything below named pktpool__* is internal: its
+ * layout is part of the library's ABI only in that the inline functions
+ * use it.
+ */
+
+#define PKTPOOL__LIKELY(x)	__builtin_expect(!!(x), 1)
+#define PKTPOOL__UNLIKELY(x)	__builtin_expect(!!(x), 0)
+
+/* Low 6 bits of a slot's tag: the owning process, 0 while on the list. */
+#define PKTPOOL__TAG_OWNER	0x3fu
+
+/*
+ * One thread's cache, in the region. Written by its thread alone; count
+ * and the counters are atomics because other threads read them for stats;
+ * slot[] is read by others only when its thread is gone or the region is
+ * idle. A hostile process may write anything here: the fast path checks
+ * count against its private capacity and every index against slot_count.
+ */
+struct pktpool__tcache {
+	_Atomic uint32_t owner;		/* process id (1..63), 0: unused */
+	_Atomic uint32_t count;		/* slots in slot[] */
+	_Atomic uint32_t tid;
+	_Atomic uint32_t transit_op;	/* shared-list CAS in flight */
+	_Atomic uint32_t transit_first;
+	_Atomic uint32_t transit_n;
+	_Atomic uint64_t transit_head;	/* head value the CAS expects */
+	/*
+	 * Slots come into slot[] by refill (filled) or free (frees) and
+	 * leave by drain (drained) or alloc, so allocations are
+	 * filled + frees - drained - count and the alloc fast path counts
+	 * nothing.
+	 */
+	_Atomic uint64_t frees;
+	_Atomic uint64_t filled;
+	_Atomic uint64_t drained;
+	_Atomic uint64_t failures;
+	uint8_t __pad[64];
+	uint32_t slot[PKTPOOL_CACHE_MAX];
+};
+
+/* The calling thread's fast caches, one per attached handle. */
+struct pktpool__tls {
+	struct pktpool__tcache *tc[PKTPOOL_HANDLES_MAX];
+};
+
+extern __thread struct pktpool__tls pktpool__tls
+	__attribute__((tls_model("initial-exec")));
+
+/*
+ * A handle. The fields are the private copy of the geometry the inline
+ * functions need; treat them as read-only.
+ */
+struct pktpool {
+	unsigned char *slots;		/* this process's address of slot 0 */
+	_Atomic uint8_t *tag;		/* per-slot owner and state */
+	uint64_t slots_len;		/* slot_count * slot_size */
+	uint64_t div_magic;		/* ceil(2^64 / (slot_size / 64)) */
+	uint32_t slot_size;
+	uint32_t slot_count;
+	uint32_t shift;			/* log2(slot_size) if a power of 2 */
+	uint32_t cap;			/* thread cache capacity */
+	uint32_t hid;			/* index of the handle in this process */
+	uint32_t owner;			/* this process's id in the region */
+	struct pktpool__priv *priv;
+};
+
+/* Every handle lives in this table; a pointer outside it is no handle. */
+extern struct pktpool pktpool__handles[PKTPOOL_HANDLES_MAX];
+
+static inline bool pktpool__handle_ok(const struct pktpool *p)
+{
+	uintptr_t off = (uintptr_t)p - (uintptr_t)pktpool__handles;
+
+	return off < sizeof(pktpool__handles) &&
+	       off % sizeof(struct pktpool) == 0;
+}
+
+void *pktpool__alloc_slow(struct pktpool *pool);
+int pktpool__free_slow(struct pktpool *pool, void *obj);
+int pktpool__alloc_bulk_slow(struct pktpool *pool, void **objs, unsigned int n);
+int pktpool__free_bulk_slow(struct pktpool *pool, void *const *objs,
+			    unsigned int n);
+
+/* Slot index of a byte offset below slots_len (not checked for alignment). */
+static inline uint32_t pktpool__off_to_idx(const struct pktpool *p,
+					   uint64_t off)
+{
+	__extension__ typedef unsigned __int128 u128;
+
+	if (PKTPOOL__LIKELY(p->shift))
+		return (uint32_t)(off >> p->shift);
+	return (uint32_t)(((u128)(off >> 6) * p->div_magic) >> 64);
+}
+
+static inline void pktpool__add(_Atomic uint64_t *ctr, uint64_t n)
+{
+	/* Only the owning thread writes: no read-modify-write needed. */
+	atomic_store_explicit(ctr,
+		atomic_load_explicit(ctr, memory_order_relaxed) + n,
+		memory_order_relaxed);
+}
+
+static inline uint32_t pktpool_slot_size(const struct pktpool *p)
+{
+	return pktpool__handle_ok(p) ? p->slot_size : 0;
+}
+
+static inline uint32_t pktpool_slot_count(const struct pktpool *p)
+{
+	return pktpool__handle_ok(p) ? p->slot_count : 0;
+}
+
+/*
+ * The helpers below take any pointer as the handle: one that is not a
+ * handle (or NULL) gives 0, NULL, false or -EINVAL.
+ */
+
+/* True when ptr points into any slot of the region. */
+static inline bool pktpool_contains(const struct pktpool *p, const void *ptr)
+{
+	return pktpool__handle_ok(p) &&
+	       (uint64_t)((uintptr_t)ptr - (uintptr_t)p->slots) < p->slots_len;
+}
+
+/* This process's address of slot idx, NULL when out of range. */
+static inline void *pktpool_idx_to_ptr(const struct pktpool *p, uint32_t idx)
+{
+	if (PKTPOOL__UNLIKELY(!pktpool__handle_ok(p) || idx >= p->slot_count))
+		return NULL;
+	return p->slots + (size_t)idx * p->slot_size;
+}
+
+/*
+ * Index of the slot that starts at ptr: -EINVAL for a NULL pool or a
+ * pointer inside a slot but not at its start, -EFAULT outside the region.
+ */
+static inline int pktpool_ptr_to_idx(const struct pktpool *p, const void *ptr,
+				     uint32_t *idx)
+{
+	uint64_t off;
+	uint32_t i;
+
+	if (PKTPOOL__UNLIKELY(!pktpool__handle_ok(p) || !idx))
+		return -22; /* EINVAL */
+	off = (uintptr_t)ptr - (uintptr_t)p->slots;
+	if (PKTPOOL__UNLIKELY(off >= p->slots_len))
+		return -14; /* EFAULT */
+	i = pktpool__off_to_idx(p, off);
+	if (PKTPOOL__UNLIKELY((uint64_t)i * p->slot_size != off))
+		return -22; /* EINVAL */
+	*idx = i;
+	return 0;
+}
+
+/*
+ * One slot, or NULL with errno set (ENOMEM when the region is exhausted,
+ * EINVAL for a bad handle, EUCLEAN/EBADMSG for corruption).
+ */
+static inline void *pktpool_alloc(struct pktpool *p)
+{
+	struct pktpool__tcache *c;
+	uint32_t n, idx;
+
+	if (PKTPOOL__LIKELY(pktpool__handle_ok(p))) {
+		c = pktpool__tls.tc[p->hid];
+		if (PKTPOOL__LIKELY(c != NULL)) {
+			n = atomic_load_explicit(&c->count,
+						 memory_order_relaxed);
+			/* 1..cap, whatever the region holds */
+			if (PKTPOOL__LIKELY(n - 1 < p->cap)) {
+				idx = c->slot[n - 1];
+				if (PKTPOOL__LIKELY(idx < p->slot_count)) {
+					atomic_store_explicit(&c->count, n - 1,
+						memory_order_relaxed);
+					return p->slots +
+					       (size_t)idx * p->slot_size;
+				}
+			}
+		}
+	}
+	return pktpool__alloc_slow(p);
+}
+
+/*
+ * Give a slot back: 0, or -EFAULT (not in the region), -EINVAL (not the
+ * start of a slot, or a bad handle), -EALREADY (double free, detected
+ * always when the slot is on the shared list, else in debug mode).
+ * NULL is ignored (returns 0).
+ */
+static inline int pktpool_free(struct pktpool *p, void *obj)
+{
+	struct pktpool__tcache *c;
+	uint64_t off;
+	uint32_t n, idx;
+
+	if (PKTPOOL__LIKELY(pktpool__handle_ok(p))) {
+		c = pktpool__tls.tc[p->hid];
+		off = (uintptr_t)obj - (uintptr_t)p->slots;
+		if (PKTPOOL__LIKELY(c != NULL && off < p->slots_len)) {
+			idx = pktpool__off_to_idx(p, off);
+			n = atomic_load_explicit(&c->count,
+						 memory_order_relaxed);
+			if (PKTPOOL__LIKELY((uint64_t)idx * p->slot_size == off &&
+					    n < p->cap &&
+					    (atomic_load_explicit(&p->tag[idx],
+						memory_order_relaxed) &
+					     PKTPOOL__TAG_OWNER) == p->owner)) {
+				c->slot[n] = idx;
+				atomic_store_explicit(&c->count, n + 1,
+						      memory_order_relaxed);
+				pktpool__add(&c->frees, 1);
+				return 0;
+			}
+		}
+	}
+	return pktpool__free_slow(p, obj);
+}
+
+/*
+ * Allocate up to n slots into objs; returns how many (fewer only when the
+ * region ran out), or a negative errno for bad arguments. Served from the
+ * thread cache inline when it holds n.
+ */
+static inline int pktpool_alloc_bulk(struct pktpool *p, void **objs,
+				     unsigned int n)
+{
+	struct pktpool__tcache *c;
+	uint32_t have, i, bad = 0;
+
+	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && objs != NULL)) {
+		c = pktpool__tls.tc[p->hid];
+		if (PKTPOOL__LIKELY(c != NULL)) {
+			have = atomic_load_explicit(&c->count,
+						    memory_order_relaxed);
+			if (PKTPOOL__LIKELY(have <= p->cap && n <= have)) {
+				/* locals: stores to objs[] may alias *p */
+				const uint32_t *src = &c->slot[have - n];
+				unsigned char *base = p->slots;
+				const uint64_t last = p->slot_count - 1;
+				const uint32_t shift = p->shift;
+				const size_t size = p->slot_size;
+				uint64_t over = 0;
+
+				/* an index past the end makes last - idx wrap
+				 * to a value with the top bit set */
+				if (PKTPOOL__LIKELY(shift != 0)) {
+					for (i = 0; i < n; i++) {
+						uint32_t idx = src[i];
+
+						over |= last - idx;
+						objs[i] = base + ((size_t)idx << shift);
+					}
+				} else {
+					for (i = 0; i < n; i++) {
+						uint32_t idx = src[i];
+
+						over |= last - idx;
+						objs[i] = base + (size_t)idx * size;
+					}
+				}
+				bad = (uint32_t)(over >> 63);
+				if (PKTPOOL__LIKELY(!bad)) {
+					atomic_store_explicit(&c->count,
+						have - n, memory_order_relaxed);
+					return (int)n;
+				}
+			}
+		}
+	}
+	return pktpool__alloc_bulk_slow(p, objs, n);
+}
+
+/*
+ * Free n slots: every valid one is freed; returns 0 or the first error
+ * (as pktpool_free()).
+ */
+static inline int pktpool_free_bulk(struct pktpool *p,
+				    void *const *objs, unsigned int n)
+{
+	struct pktpool__tcache *c;
+	uint32_t have, i, bad = 0;
+
+	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && objs != NULL)) {
+		c = pktpool__tls.tc[p->hid];
+		if (PKTPOOL__LIKELY(c != NULL)) {
+			have = atomic_load_explicit(&c->count,
+						    memory_order_relaxed);
+			if (PKTPOOL__LIKELY(have <= p->cap &&
+					    n <= p->cap - have)) {
+				/* locals: stores to dst[] may alias *p */
+				uint32_t *dst = &c->slot[have];
+				const uintptr_t base = (uintptr_t)p->slots;
+				const uint64_t len = p->slots_len;
+				const uint64_t size = p->slot_size;
+				const uint32_t shift = p->shift;
+				const uint32_t owner = p->owner;
+				_Atomic uint8_t *const tag = p->tag;
+
+				if (PKTPOOL__LIKELY(shift != 0)) {
+					/* power-of-2 slots: a mask checks the
+					 * alignment */
+					const uint64_t mask = size - 1;
+					uint64_t wrong = 0;
+
+					for (i = 0; i < n; i++) {
+						uint64_t off = (uintptr_t)objs[i] -
+							       base;
+						uint32_t idx = (uint32_t)(off >> shift);
+
+						if (PKTPOOL__UNLIKELY(off >= len)) {
+							wrong = 1;
+							break;
+						}
+						/* misaligned, or tagged for another */
+						wrong |= (off & mask) |
+							 ((atomic_load_explicit(&tag[idx],
+							   memory_order_relaxed) &
+							   PKTPOOL__TAG_OWNER) ^ owner);
+						dst[i] = idx;
+					}
+					bad = wrong != 0;
+				} else {
+					for (i = 0; i < n; i++) {
+						uint64_t off = (uintptr_t)objs[i] -
+							       base;
+						uint32_t idx;
+
+						if (PKTPOOL__UNLIKELY(off >= len)) {
+							bad = 1;
+							break;
+						}
+						idx = pktpool__off_to_idx(p, off);
+						bad |= idx * size != off;
+						bad |= (atomic_load_explicit(&tag[idx],
+							memory_order_relaxed) &
+							PKTPOOL__TAG_OWNER) != owner;
+						dst[i] = idx;
+					}
+				}
+				if (PKTPOOL__LIKELY(!bad)) {
+					atomic_store_explicit(&c->count,
+						have + n, memory_order_relaxed);
+					pktpool__add(&c->frees, n);
+					return 0;
+				}
+			}
+		}
+	}
+	return pktpool__free_bulk_slow(p, objs, n);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBPKTPOOL_H */

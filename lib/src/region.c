@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Creating, attaching and detaching regions: ask the backend for memory,
+ * map it between two inaccessible guard pages (an access just outside the
+ * region faults instead of touching a neighbour), and fill in the handle's
+ * private copy of the geometry.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define ATTACH_WAIT_MS	2000	/* for a creator still initialising */
+
+static bool name_valid(const char *name)
+{
+	size_t i, len = strnlen(name, PKTPOOL_NAME_MAX);
+
+	if (len == 0 || len >= PKTPOOL_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int map_region(struct pktpool__priv *pv, const struct pktpool__region *r)
+{
+	size_t len = (size_t)r->size + 2 * PKTPOOL_PAGE;
+	void *res, *m;
+
+	res = mmap(NULL, len, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return -ENOMEM;
+	m = mmap((char *)res + PKTPOOL_PAGE, r->size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, r->fd, (off_t)r->mmap_off);
+	if (m == MAP_FAILED) {
+		int err = -errno;
+
+		munmap(res, len);
+		return err;
+	}
+	pv->map = res;
+	pv->map_len = len;
+	pv->base = m;
+	pv->hdr = m;
+	return 0;
+}
+
+static void unmap_region(struct pktpool__priv *pv)
+{
+	if (pv->map)
+		munmap(pv->map, pv->map_len);
+	pv->map = NULL;
+	pv->base = NULL;
+	pv->hdr = NULL;
+}
+
+/* The private geometry and the handle's fast-path fields from pv->lay. */
+static void setup_handle(struct pktpool *p, uint32_t flags)
+{
+	struct pktpool__priv *pv = p->priv;
+	const struct pktpool_layout *lay = &pv->lay;
+	uint32_t d = lay->slot_size / 64;
+
+	pv->next = (_Atomic uint32_t *)(pv->base + lay->off_next);
+	pv->tag = (_Atomic uint8_t *)(pv->base + lay->off_tag);
+	pv->tcache = (struct pktpool__tcache *)(pv->base + lay->off_tcache);
+	pv->debug = (flags & PKTPOOL_F_DEBUG) || pktpool__env_debug();
+	pv->nocache = flags & PKTPOOL_F_NOCACHE;
+	pv->batch = lay->slot_count / 16;
+	if (pv->batch > PKTPOOL_BATCH_MAX)
+		pv->batch = PKTPOOL_BATCH_MAX;
+	if (pv->batch == 0)
+		pv->batch = 1;
+
+	p->slots = pv->base + lay->off_slots;
+	p->tag = pv->tag;
+	p->slots_len = (uint64_t)lay->slot_count * lay->slot_size;
+	p->slot_size = lay->slot_size;
+	p->slot_count = lay->slot_count;
+	if ((lay->slot_size & (lay->slot_size - 1)) == 0) {
+		p->shift = (uint32_t)__builtin_ctz(lay->slot_size);
+		p->div_magic = 0;
+	} else {
+		/* d >= 3 here; exact for every 32-bit dividend */
+		p->shift = 0;
+		p->div_magic = UINT64_MAX / d + 1;
+	}
+	p->cap = pv->nocache ? 0 : 2 * pv->batch;
+}
+
+/* Wait for a creator still initialising; -EAGAIN if it takes too long. */
+static int wait_published(struct pktpool__priv *pv)
+{
+	struct timespec ts = { 0, 1000000 };
+	int ms;
+
+	for (ms = 0;; ms++) {
+		/* [A] pairs with the release store of magic in
+		 * pktpool__hdr_init() */
+		if (atomic_load_explicit(&pv->hdr->magic, memory_order_acquire))
+			return 0;
+		if (ms >= ATTACH_WAIT_MS)
+			return -EAGAIN;
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int attach_common(struct pktpool *p, struct pktpool__region *r,
+			 const struct pktpool_layout *expect, uint32_t flags)
+{
+	struct pktpool__priv *pv = p->priv;
+	struct pktpool__hdr *h;
+	uint32_t ss, sc;
+	int err;
+
+	if (r->size < PKTPOOL_HDR_SIZE || r->size > PKTPOOL_REGION_SIZE_MAX ||
+	    r->size % PKTPOOL_PAGE)
+		return -EUCLEAN;
+	err = map_region(pv, r);
+	if (err)
+		return err;
+	h = pv->hdr;
+	if (expect) {
+		ss = expect->slot_size;
+		sc = expect->slot_count;
+		if (r->slot_size && (r->slot_size != ss || r->slot_count != sc))
+			return -EINVAL;
+	} else if (r->slot_size) {
+		ss = r->slot_size;
+		sc = r->slot_count;
+	} else {
+		/*
+		 * Only the size is known: take the creator's slot size and
+		 * count from the header, but only if they reproduce the size
+		 * exactly, so every offset derived from them is inside the
+		 * mapping whatever the header says.
+		 */
+		err = wait_published(pv);
+		if (err)
+			return err;
+		ss = h->slot_size;
+		sc = h->slot_count;
+	}
+	if (pktpool__layout(ss, sc, &pv->lay))
+		return expect ? -EINVAL : -EUCLEAN;
+	if (pv->lay.size != r->size)
+		return expect ? -EINVAL : -EUCLEAN;
+	pv->lay.region_id = r->id;
+	err = wait_published(pv);
+	if (!err)
+		err = pktpool__hdr_check(pv);
+	if (err)
+		return err;
+	setup_handle(p, flags | ((h->flags & PKTPOOL_HDR_F_DEBUG) ?
+				 PKTPOOL_F_DEBUG : 0));
+	memcpy(pv->name, h->name, sizeof(pv->name));
+	pv->name[sizeof(pv->name) - 1] = 0;
+	pthread_mutex_lock(&pktpool__lock);
+	err = pktpool__proc_claim(p);
+	pthread_mutex_unlock(&pktpool__lock);
+	return err;
+}
+
+static void destroy_handle(struct pktpool *p)
+{
+	struct pktpool__priv *pv = p->priv;
+
+	unmap_region(pv);
+	if (pv->fd >= 0)
+		close(pv->fd);
+	pthread_mutex_lock(&pktpool__lock);
+	pktpool__handle_free(p);
+	pthread_mutex_unlock(&pktpool__lock);
+}
+
+static int new_handle(struct pktpool **out)
+{
+	int err;
+
+	pthread_mutex_lock(&pktpool__lock);
+	err = pktpool__handle_alloc(out);
+	pthread_mutex_unlock(&pktpool__lock);
+	return err;
+}
+
+PKTPOOL_EXPORT int pktpool_create(const struct pktpool_config *cfg,
+				  struct pktpool **out)
+{
+	struct pktpool__region r = { .fd = -1 };
+	struct pktpool_layout lay;
+	struct pktpool__priv *pv;
+	struct pktpool *p;
+	bool named;
+	int err;
+
+	if (!cfg || !out || (cfg->flags & ~PKTPOOL_F_ALL) ||
+	    cfg->mode > 07777)
+		return -EINVAL;
+	named = cfg->name && cfg->name[0];
+	if (named && !name_valid(cfg->name))
+		return -EINVAL;
+	err = pktpool__layout(cfg->slot_size, cfg->slot_count, &lay);
+	if (err)
+		return err;
+	err = new_handle(&p);
+	if (err)
+		return err;
+	pv = p->priv;
+	err = pktpool__backend_select(&pv->be);
+	if (err)
+		goto fail;
+	err = pv->be->create(cfg, &lay, &r);
+	if (err)
+		goto fail;
+	pv->fd = r.fd;
+	memcpy(pv->kname, r.anon_name, sizeof(pv->kname));
+	pv->creator_pid = getpid();
+	if (named)
+		strcpy(pv->name, cfg->name);
+	else
+		strcpy(pv->name, "(anonymous)");
+	err = map_region(pv, &r);
+	if (err)
+		goto fail_unlink;
+	pv->lay = lay;
+	pv->lay.region_id = r.id;
+	setup_handle(p, cfg->flags);
+	pktpool__hdr_init(pv, pv->debug ? PKTPOOL_F_DEBUG : 0);
+	if (pv->debug) {
+		uint32_t i;
+
+		for (i = 0; i < lay.slot_count; i++)
+			pktpool__poison(p, i);
+	}
+	pthread_mutex_lock(&pktpool__lock);
+	err = pktpool__proc_claim(p);
+	pthread_mutex_unlock(&pktpool__lock);
+	if (err)
+		goto fail_unlink;
+	pv->live = true;
+	*out = p;
+	return 0;
+
+fail_unlink:
+	if (named)
+		pv->be->unlink(cfg->name);
+	else if (pv->kname[0])
+		pv->be->unlink(pv->kname);
+fail:
+	destroy_handle(p);
+	return err;
+}
+
+PKTPOOL_EXPORT int pktpool_attach(const char *name, uint32_t flags,
+				  struct pktpool **out)
+{
+	struct pktpool__region r = { .fd = -1 };
+	struct pktpool__priv *pv;
+	struct pktpool *p;
+	int err;
+
+	if (!name || !out || (flags & ~PKTPOOL_F_ALL) || !name_valid(name))
+		return -EINVAL;
+	err = new_handle(&p);
+	if (err)
+		return err;
+	pv = p->priv;
+	err = pktpool__backend_select(&pv->be);
+	if (err)
+		goto fail;
+	err = pv->be->attach(name, &r);
+	if (err)
+		goto fail;
+	pv->fd = r.fd;
+	err = attach_common(p, &r, NULL, flags);
+	if (err)
+		goto fail;
+	pv->live = true;
+	*out = p;
+	return 0;
+fail:
+	destroy_handle(p);
+	return err;
+}
+
+PKTPOOL_EXPORT int pktpool_attach_fd(int fd, const struct pktpool_layout *expect,
+				     uint32_t flags, struct pktpool **out)
+{
+	struct pktpool__region r = { .fd = -1 };
+	struct pktpool__priv *pv;
+	struct pktpool *p;
+	struct stat stb;
+	int err;
+
+	if (fd < 0 || !out || (flags & ~PKTPOOL_F_ALL))
+		return -EINVAL;
+	if (fstat(fd, &stb))
+		return -errno;
+	err = new_handle(&p);
+	if (err)
+		return err;
+	pv = p->priv;
+	r.fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (r.fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	pv->fd = r.fd;
+	pv->be = S_ISREG(stb.st_mode) ? &pktpool__backend_memfd :
+					&pktpool__backend_kernel;
+	r.id = expect ? expect->region_id : 0;
+	err = pv->be->attach_fd(&r);
+	if (err)
+		goto fail;
+	err = attach_common(p, &r, expect, flags);
+	if (err)
+		goto fail;
+	pv->live = true;
+	*out = p;
+	return 0;
+fail:
+	destroy_handle(p);
+	return err;
+}
+
+PKTPOOL_EXPORT int pktpool_detach(struct pktpool *p)
+{
+	struct pktpool__priv *pv;
+	int err;
+
+	err = pktpool__handle_get(p, &pv);
+	if (err)
+		return err;
+	pthread_mutex_lock(&pktpool__lock);
+	if (pv->owner && pv->fork_gen == pktpool__fork_gen)
+		pktpool__drain_all_local(p);
+	pktpool__proc_release(p);
+	pv->live = false;
+	pthread_mutex_unlock(&pktpool__lock);
+	if (pv->kname[0] && pv->creator_pid == getpid())
+		pv->be->unlink(pv->kname);
+	destroy_handle(p);
+	return 0;
+}
+
+PKTPOOL_EXPORT int pktpool_unlink(const char *name)
+{
+	const struct pktpool__backend *be;
+	int err;
+
+	if (!name || !name_valid(name))
+		return -EINVAL;
+	err = pktpool__backend_select(&be);
+	if (err)
+		return err;
+	return be->unlink(name);
+}
+
+PKTPOOL_EXPORT int pktpool_region_fd(const struct pktpool *p)
+{
+	struct pktpool__priv *pv;
+	int err = pktpool__handle_get(p, &pv);
+
+	return err ? err : pv->fd;
+}
+
+PKTPOOL_EXPORT const char *pktpool_backend_name(const struct pktpool *p)
+{
+	struct pktpool__priv *pv;
+
+	if (pktpool__handle_get(p, &pv))
+		return "";
+	return pv->be->name;
+}
+
+PKTPOOL_EXPORT int pktpool_get_layout(const struct pktpool *p,
+				      struct pktpool_layout *lay)
+{
+	struct pktpool__priv *pv;
+	int err = pktpool__handle_get(p, &pv);
+
+	if (err)
+		return err;
+	if (!lay)
+		return -EINVAL;
+	*lay = pv->lay;
+	return 0;
+}

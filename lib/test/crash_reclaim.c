@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Crashed processes: workers killed with SIGKILL in the middle of random
+ * alloc/free (slots in use, in their thread caches, maybe inside a
+ * shared-list CAS) while another worker keeps running. A survivor's
+ * pktpool_reclaim() returns their slots; at the end nothing is lost and no
+ * slot was handed out twice. Also: reclaim refuses live processes, names
+ * unknown ones, and treats a reused pid (other start time) as dead.
+ */
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "util.h"
+#include "../src/internal.h"
+
+#define HOLD	24
+
+struct shared {
+	_Atomic uint32_t stop;
+	_Atomic uint32_t errors;
+	_Atomic uint32_t ready;
+	_Atomic uint32_t holder[];	/* slot -> worker pid, 0 free */
+};
+
+static struct shared *sh;
+static struct errlog elog;
+
+static void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Random alloc/free with the region inherited over fork. */
+static void worker(struct pktpool *p)
+{
+	uint32_t me = (uint32_t)getpid(), idx = 0, z;
+	uint64_t seed = 0xA0761D6478BD642Full ^ me;
+	void *held[HOLD];
+	int n = 0;
+
+	atomic_fetch_add(&sh->ready, 1);
+	while (!atomic_load_explicit(&sh->stop, memory_order_relaxed)) {
+		uint64_t r = xorshift(&seed);
+
+		if ((r & 1) && n) {
+			int k = (int)((r >> 8) % (uint64_t)n);
+
+			pktpool_ptr_to_idx(p, held[k], &idx);
+			atomic_store(&sh->holder[idx], 0);
+			if (pktpool_free(p, held[k]))
+				atomic_fetch_add(&sh->errors, 1);
+			held[k] = held[--n];
+		} else if (n < HOLD) {
+			void *s = pktpool_alloc(p);
+
+			if (s) {
+				pktpool_ptr_to_idx(p, s, &idx);
+				z = 0;
+				if (!atomic_compare_exchange_strong(&sh->holder[idx],
+								    &z, me)) {
+					/* held by a killed worker: fine only
+					 * if that one is gone and reclaimed */
+					if (kill((pid_t)z, 0) == 0)
+						atomic_fetch_add(&sh->errors, 1);
+					atomic_store(&sh->holder[idx], me);
+				}
+				held[n++] = s;
+			}
+		}
+	}
+	while (n) {
+		pktpool_ptr_to_idx(p, held[--n], &idx);
+		atomic_store(&sh->holder[idx], 0);
+		if (pktpool_free(p, held[n]))
+			atomic_fetch_add(&sh->errors, 1);
+	}
+	_exit(pktpool_detach(p) == 0 ? 0 : 3);
+}
+
+static void test_kill_and_reclaim(uint32_t flags, int rounds)
+{
+	const uint32_t count = 256;
+	struct pktpool *p = make_pool(1024, count, flags);
+	struct pktpool_stats st;
+	uint64_t seed = 12345;
+	int round, st_, reclaimed = 0, bad_reclaim = 0, uncertain = 0;
+	pid_t survivor, victim;
+	const char *what = flags & PKTPOOL_F_DEBUG ? "debug" :
+			   flags & PKTPOOL_F_NOCACHE ? "no cache" : "cached";
+
+	require(p);
+	pktpool_set_error_handler(p, quiet_fn, NULL);
+	sh = mmap(NULL, sizeof(*sh) + count * 4, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	require(sh != MAP_FAILED);
+
+	survivor = fork();
+	if (survivor == 0)
+		worker(p);
+	for (round = 0; round < rounds; round++) {
+		atomic_store(&sh->ready, 0);
+		victim = fork();
+		if (victim == 0)
+			worker(p);
+		while (atomic_load(&sh->ready) == 0)
+			sched_yield();
+		msleep(1 + (long)(xorshift(&seed) % 8));
+		kill(victim, SIGKILL);
+		waitpid(victim, &st_, 0);
+		st_ = pktpool_reclaim(p, victim, 0);
+		if (st_ < 0 && st_ != -ESRCH)	/* ESRCH: killed before it registered */
+			bad_reclaim++;
+		else if (st_ > 0)
+			reclaimed += st_;
+	}
+	atomic_store(&sh->stop, 1);
+	waitpid(survivor, &st_, 0);
+	ok(WIFEXITED(st_) && WEXITSTATUS(st_) == 0,
+	   "%s: the surviving worker ran on through %d kills", what, rounds);
+	ok(bad_reclaim == 0 && reclaimed > 0,
+	   "%s: reclaim of each killed worker succeeded (%d slots back)", what,
+	   reclaimed);
+	ok(atomic_load(&sh->errors) == 0,
+	   "%s: no slot was handed out while a live process held it", what);
+	pktpool_stats(p, &st);
+	/* A worker killed inside a shared-list CAS may leave a batch that
+	 * only an idle reclaim can place. */
+	diag("%s: in use after the reclaims: %llu", what,
+	     (unsigned long long)st.in_use);
+	uncertain = pktpool_reclaim(p, 0, PKTPOOL_RECLAIM_IDLE);
+	diag("%s: idle reclaim recovered %d slots", what, uncertain);
+	pktpool_flush_cache(p);
+	pktpool_stats(p, &st);
+	ok(st.in_use == 0 && st.free == count && st.cached == 0,
+	   "%s: every slot is back after the kills (free %llu in_use %llu)",
+	   what, (unsigned long long)st.free, (unsigned long long)st.in_use);
+	pktpool_set_error_handler(p, errlog_fn, &elog);
+	elog.count = 0;
+	st_ = pktpool_validate(p);
+	ok(st_ == 0, "%s: validate passes after the kills%s%s", what,
+	   st_ ? ": " : "", st_ ? (elog.count ? elog.msg : pktpool_strerror(st_)) : "");
+	ok(st.procs == 1, "%s: the dead workers' process entries are free", what);
+	pktpool_detach(p);
+	munmap(sh, sizeof(*sh) + count * 4);
+}
+
+static void test_reclaim_errors(void)
+{
+	struct pktpool *p = make_pool(512, 64, 0);
+	struct pktpool__hdr *h;
+	struct pktpool_layout lay;
+	struct pktpool_stats st;
+	int pipefd[2], r;
+	pid_t pid;
+	char c;
+
+	require(p && pipe(pipefd) == 0);
+	pid = fork();
+	if (pid == 0) {
+		void *s = pktpool_alloc(p);
+
+		(void)s;
+		close(pipefd[0]);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pipefd[1]);
+	require(read(pipefd[0], &c, 1) == 1);
+	ok(pktpool_reclaim(p, pid, 0) == -EBUSY,
+	   "reclaim of a running process is -EBUSY");
+	ok(pktpool_reclaim(p, 0, 0) == 0,
+	   "reclaim of all gone processes skips the running one");
+	ok(pktpool_reclaim(p, 1, 0) == -ESRCH,
+	   "reclaim of a pid that never attached is -ESRCH");
+	ok(pktpool_reclaim(p, -1, 0) == -EINVAL &&
+	   pktpool_reclaim(p, 0, 0x80) == -EINVAL,
+	   "reclaim refuses bad arguments");
+
+	/* Pretend the pid was reused: another start time in its entry. */
+	pktpool_get_layout(p, &lay);
+	h = (struct pktpool__hdr *)((char *)pktpool_idx_to_ptr(p, 0) -
+				    lay.off_slots);
+	for (r = 0; r < PKTPOOL_PROCS_MAX; r++)
+		if (atomic_load(&h->proc[r].pid) == pid)
+			atomic_fetch_add(&h->proc[r].start_time, 1);
+	r = pktpool_reclaim(p, pid, 0);
+	pktpool_stats(p, &st);
+	ok(r >= 1 && st.in_use == 0,
+	   "a pid whose start time differs is a new process: its slots are reclaimed (%d)",
+	   r);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	ok(pktpool_reclaim(p, pid, 0) == -ESRCH,
+	   "after reclaim its entry is gone");
+	pktpool_detach(p);
+}
+
+/* A slot handed over and adopted survives the sender's death. */
+static void test_adopt(void)
+{
+	struct pktpool *p = make_pool(512, 64, 0);
+	struct pktpool_stats st;
+	int pipefd[2], r;
+	uint32_t idx;
+	char local[8];
+	void *s, *mine;
+	pid_t pid;
+
+	require(p && pipe(pipefd) == 0);
+	pktpool_set_error_handler(p, quiet_fn, NULL);
+	pid = fork();
+	if (pid == 0) {
+		s = pktpool_alloc(p);
+		pktpool_ptr_to_idx(p, s, &idx);
+		if (write(pipefd[1], &idx, sizeof(idx)) != sizeof(idx))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	require(read(pipefd[0], &idx, sizeof(idx)) == sizeof(idx));
+	s = pktpool_idx_to_ptr(p, idx);
+	ok(pktpool_adopt(p, s) == 0, "adopt a slot another process allocated");
+	mine = pktpool_alloc(p);
+	ok(pktpool_adopt(p, mine) == 0, "adopting one's own slot is a no-op");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	r = pktpool_reclaim(p, pid, 0);
+	pktpool_stats(p, &st);
+	ok(r >= 0 && st.in_use == 2,
+	   "reclaiming the sender leaves the adopted slot in use (%llu)",
+	   (unsigned long long)st.in_use);
+	ok(pktpool_free(p, s) == 0 && pktpool_free(p, mine) == 0,
+	   "the adopted slot frees normally");
+	ok(pktpool_adopt(p, local) == -EFAULT &&
+	   pktpool_adopt(p, (char *)s + 64) == -EINVAL &&
+	   pktpool_adopt(NULL, s) == -EINVAL,
+	   "adopt refuses foreign, misaligned and handle-less pointers");
+	pktpool_flush_cache(p);
+	ok(pktpool_adopt(p, s) == -EALREADY, "adopt of a free slot is -EALREADY");
+	ok(pktpool_validate(p) == 0, "validate after adopt");
+	pktpool_detach(p);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+/* A full process table refuses attach until dead entries are reclaimed. */
+static void test_proc_table_full(void)
+{
+	struct pktpool *p = make_pool(256, 16, 0), *q = NULL;
+	struct pktpool_layout lay;
+	struct pktpool__hdr *h;
+	uint64_t start;
+	bool dead;
+	int i, err, filled = 0;
+
+	require(p);
+	pktpool_set_error_handler(p, quiet_fn, NULL);
+	pktpool_get_layout(p, &lay);
+	h = (struct pktpool__hdr *)((char *)pktpool_idx_to_ptr(p, 0) -
+				    lay.off_slots);
+	(void)dead;
+	start = 0;
+	for (i = 0; i < PKTPOOL_PROCS_MAX; i++) {
+		uint32_t zero = PROC_FREE;
+
+		/* entries of a process that is gone: a pid that cannot be */
+		if (atomic_compare_exchange_strong(&h->proc[i].state, &zero,
+						   PROC_ALIVE)) {
+			atomic_store(&h->proc[i].pid, 0x3ffffff0 - i);
+			atomic_store(&h->proc[i].start_time, start);
+			filled++;
+		}
+	}
+	err = pktpool_attach_fd(pktpool_region_fd(p), NULL, 0, &q);
+	ok(err == -ENOSPC, "attach with a full process table is -ENOSPC (%s)",
+	   pktpool_strerror(err));
+	ok(pktpool_reclaim(p, 0, 0) == 0, "reclaim frees the dead entries");
+	err = pktpool_attach_fd(pktpool_region_fd(p), NULL, 0, &q);
+	ok(err == 0 && filled == PKTPOOL_PROCS_MAX - 1,
+	   "then attach works again");
+	if (q)
+		pktpool_detach(q);
+	pktpool_detach(p);
+}
+
+int main(void)
+{
+	int rounds = (int)scaled(15);
+
+	test_kill_and_reclaim(0, rounds);
+	test_kill_and_reclaim(PKTPOOL_F_NOCACHE, rounds);
+	test_kill_and_reclaim(PKTPOOL_F_DEBUG, rounds / 2 + 1);
+	test_reclaim_errors();
+	test_adopt();
+	if (strcmp(getenv("PKTPOOL_BACKEND") ? getenv("PKTPOOL_BACKEND") : "",
+		   "kernel"))
+		test_proc_table_full();
+	return tap_done();
+}

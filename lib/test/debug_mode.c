@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Debug mode (PKTPOOL_F_DEBUG or PKTPOOL_DEBUG=1): double frees, foreign
+ * and misaligned pointers and writes to freed slots become reported errors,
+ * never aborts; the region stays usable.
+ */
+#include "util.h"
+
+static struct errlog elog;
+
+static void test_double_free_in_cache(void)
+{
+	struct pktpool *p = make_pool(2048, 64, PKTPOOL_F_DEBUG);
+	void *a, *b;
+
+	require(p);
+	pktpool_set_error_handler(p, errlog_fn, &elog);
+	a = pktpool_alloc(p);
+	b = pktpool_alloc(p);
+	require(a && b);
+	ok(pktpool_free(p, a) == 0, "debug: first free works");
+	elog.count = 0;
+	ok(pktpool_free(p, a) == -EALREADY && elog.count == 1 &&
+	   elog.last == -EALREADY,
+	   "debug: a double free of a cached slot is -EALREADY and reported (%s)",
+	   elog.msg);
+	ok(pktpool_free(p, b) == 0, "debug: the region still works after it");
+	ok(pktpool_validate(p) == 0, "debug: validate passes after a refused double free");
+	pktpool_detach(p);
+}
+
+static void test_use_after_free(void)
+{
+	struct pktpool *p = make_pool(256, 4, PKTPOOL_F_DEBUG);
+	struct pktpool_stats st;
+	unsigned char *a, *got[4];
+	int i, n = 0;
+
+	require(p);
+	pktpool_set_error_handler(p, errlog_fn, &elog);
+	a = pktpool_alloc(p);
+	require(a);
+	memset(a, 0, 256);
+	pktpool_free(p, a);
+	ok(a[0] == 0x6b && a[255] == 0x6b, "debug: a freed slot is poisoned");
+	a[100] = 42;	/* use after free */
+	elog.count = 0;
+	for (i = 0; i < 4; i++)
+		if ((got[n] = pktpool_alloc(p)))
+			n++;
+	ok(n == 4 && elog.count == 1 && elog.last == -EBADMSG,
+	   "debug: a write to a freed slot is reported as -EBADMSG at its next alloc (%s)",
+	   elog.msg);
+	pktpool_stats(p, &st);
+	ok(st.errors >= 1, "debug: the error is counted in stats");
+	for (i = 0; i < n; i++)
+		pktpool_free(p, got[i]);
+	pktpool_detach(p);
+}
+
+static void test_bad_pointers(void)
+{
+	struct pktpool *p = make_pool(1536, 16, PKTPOOL_F_DEBUG);
+	char local[16];
+	char *a;
+
+	require(p);
+	pktpool_set_error_handler(p, errlog_fn, &elog);
+	a = pktpool_alloc(p);
+	elog.count = 0;
+	ok(pktpool_free(p, local) == -EFAULT && elog.last == -EFAULT,
+	   "debug: a foreign pointer is -EFAULT and reported");
+	ok(pktpool_free(p, a + 100) == -EINVAL && elog.last == -EINVAL,
+	   "debug: a misaligned pointer is -EINVAL and reported");
+	ok(elog.count == 2, "debug: one report per bad free");
+	ok(pktpool_free(p, a) == 0, "debug: the real pointer still frees");
+	ok(pktpool_validate(p) == 0, "debug: validate passes");
+	pktpool_detach(p);
+}
+
+static void test_env_and_default_handler(void)
+{
+	struct pktpool *p;
+	void *a;
+	int err;
+
+	setenv("PKTPOOL_DEBUG", "1", 1);
+	p = make_pool(512, 8, 0);
+	unsetenv("PKTPOOL_DEBUG");
+	require(p);
+	a = pktpool_alloc(p);
+	pktpool_free(p, a);
+	/* The default handler prints one line on stderr. */
+	err = pktpool_free(p, a);
+	ok(err == -EALREADY, "PKTPOOL_DEBUG=1 turns debug mode on");
+	pktpool_set_error_handler(p, NULL, NULL);
+	ok(pktpool_free(p, (char *)a + 64) == -EINVAL,
+	   "the default handler reports on stderr and returns");
+	pktpool_detach(p);
+}
+
+static void test_debug_attach_inherits(void)
+{
+	struct pktpool_config cfg = {
+		.slot_size = 256, .slot_count = 32, .flags = PKTPOOL_F_DEBUG,
+	};
+	struct pktpool *a = NULL, *b = NULL;
+	char name[32];
+	void *x;
+
+	snprintf(name, sizeof(name), "t-debug-%d", (int)getpid());
+	cfg.name = name;
+	require(pktpool_create(&cfg, &a) == 0);
+	require(pktpool_attach(name, 0, &b) == 0);
+	pktpool_unlink(name);
+	pktpool_set_error_handler(b, errlog_fn, &elog);
+	x = pktpool_alloc(b);
+	pktpool_free(b, x);
+	ok(pktpool_free(b, x) == -EALREADY,
+	   "an attacher of a debug region is in debug mode too");
+	pktpool_detach(b);
+	pktpool_detach(a);
+}
+
+static void test_debug_threads_churn(void)
+{
+	struct pktpool *p = make_pool(128, 512, PKTPOOL_F_DEBUG);
+	static void *held[512];
+	uint64_t seed = 88172645463325252ull;
+	int i, n = 0, bad = 0;
+
+	require(p);
+	pktpool_set_error_handler(p, errlog_fn, &elog);
+	elog.count = 0;
+	for (i = 0; i < 20000; i++) {
+		if (n && (xorshift(&seed) & 1 || n == 512)) {
+			uint32_t k = (uint32_t)(xorshift(&seed) % (uint64_t)n);
+
+			bad |= pktpool_free(p, held[k]) != 0;
+			held[k] = held[--n];
+		} else {
+			held[n] = pktpool_alloc(p);
+			if (held[n]) {
+				memset(held[n], n & 0xff, 128);
+				n++;
+			}
+		}
+	}
+	while (n)
+		bad |= pktpool_free(p, held[--n]) != 0;
+	ok(!bad && elog.count == 0,
+	   "debug: 20000 random allocs and frees raise no false alarm");
+	ok(pktpool_validate(p) == 0, "debug: validate after churn");
+	pktpool_detach(p);
+}
+
+int main(void)
+{
+	test_double_free_in_cache();
+	test_use_after_free();
+	test_bad_pointers();
+	test_env_and_default_handler();
+	test_debug_attach_inherits();
+	test_debug_threads_churn();
+	return tap_done();
+}
