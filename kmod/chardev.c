@@ -272,15 +272,18 @@ static long pktpool_ioc_region_create(struct pktpool_file *pf,
 	err = pktpool_copy_in(&c, sizeof(c), uarg);
 	if (err)
 		return err;
-	if (!pktpool_name_valid(c.name, sizeof(c.name)))
+	/* An all-zero name makes an anonymous region. */
+	if (memchr_inv(c.name, 0, sizeof(c.name)) &&
+	    !pktpool_name_valid(c.name, sizeof(c.name)))
 		return -EINVAL;
 	err = pktpool_region_create(pf, &c);
 	if (err)
 		return err;
 	err = pktpool_copy_out(uarg, &c, sizeof(c));
 	if (err) {
+		if (c.name[0])
+			pktpool_region_destroy(c.id, NULL);
 		pktpool_region_detach(pf, c.id, NULL);
-		pktpool_region_destroy(c.id, NULL);
 	}
 	return err;
 }

@@ -80,12 +80,22 @@ u32 pktpool_region_max(void)
 	return max_regions;
 }
 
+/*
+ * The last reference drops with pktpool_regions_lock held, so a lookup
+ * under the lock never finds a region on its way out. A named region has
+ * left the registry when it was destroyed; an anonymous one leaves it
+ * here, with its last file or mapping.
+ */
 static void pktpool_region_put(struct pktpool_region *r)
 {
 	unsigned long i;
 
-	if (!refcount_dec_and_test(&r->ref))
+	if (!refcount_dec_and_mutex_lock(&r->ref, &pktpool_regions_lock))
 		return;
+	if (r->id && xa_cmpxchg(&pktpool_regions, r->id, r, NULL, 0) == r)
+		pktpool_nr_regions--;
+	mutex_unlock(&pktpool_regions_lock);
+
 	for (i = 0; i < r->nr_pages; i++)
 		if (r->pages[i])
 			__free_page(r->pages[i]);
@@ -148,7 +158,7 @@ static struct pktpool_region *pktpool_region_find_locked(u32 id,
 	if (id)
 		return xa_load(&pktpool_regions, id);
 	xa_for_each(&pktpool_regions, i, r)
-		if (!strncmp(r->name, name, PKTPOOL_NAME_MAX))
+		if (r->name[0] && !strncmp(r->name, name, PKTPOOL_NAME_MAX))
 			return r;
 	return NULL;
 }
@@ -227,7 +237,8 @@ int pktpool_region_create(struct pktpool_file *pf,
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	refcount_set(&r->ref, 1);	/* the registry's */
+	/* A named region's registry reference; an anonymous one's file's. */
+	refcount_set(&r->ref, 1);
 	strscpy(r->name, c->name, sizeof(r->name));
 	r->mode = c->mode;
 	r->uid = current_euid();
@@ -251,7 +262,7 @@ int pktpool_region_create(struct pktpool_file *pf,
 		goto err_put;
 
 	mutex_lock(&pktpool_regions_lock);
-	if (pktpool_region_find_locked(0, r->name))
+	if (r->name[0] && pktpool_region_find_locked(0, r->name))
 		err = -EEXIST;
 	else if (pktpool_nr_regions >= max_regions)
 		err = -ENOSPC;
@@ -271,7 +282,13 @@ int pktpool_region_create(struct pktpool_file *pf,
 		mutex_unlock(&pktpool_regions_lock);
 		goto err_put;
 	}
-	refcount_inc(&r->ref);	/* for the announcement below */
+	/*
+	 * Pin the region for the announcement: a named one beside the
+	 * registry's reference, an anonymous one with the reference it was
+	 * born with, which its file now takes over.
+	 */
+	if (r->name[0])
+		refcount_inc(&r->ref);
 	mutex_unlock(&pktpool_regions_lock);
 	pktpool_region_announce(r, PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE,
 				true);
@@ -389,6 +406,8 @@ int pktpool_region_destroy(u32 id, const char *name)
 	r = pktpool_region_find_locked(id, name);
 	if (!r) {
 		err = -ENOENT;
+	} else if (!r->name[0]) {
+		err = -EINVAL;	/* goes with its last file and mapping */
 	} else if (!uid_eq(current_euid(), r->uid) &&
 		   !capable(CAP_NET_ADMIN)) {
 		err = -EPERM;
@@ -545,17 +564,25 @@ int pktpool_region_init(void)
 	return 0;
 }
 
-/* No file is open any more, so only the registry refers to regions. */
+/*
+ * No file is open any more: anonymous regions are gone with them, and
+ * only the registry refers to the named ones.
+ */
 void pktpool_region_exit(void)
 {
 	struct pktpool_region *r;
 	unsigned long id;
 
-	mutex_lock(&pktpool_regions_lock);
-	xa_for_each(&pktpool_regions, id, r) {
-		xa_erase(&pktpool_regions, id);
-		pktpool_region_put(r);
-	}
-	pktpool_nr_regions = 0;
-	mutex_unlock(&pktpool_regions_lock);
+	do {
+		id = 0;
+		mutex_lock(&pktpool_regions_lock);
+		r = xa_find(&pktpool_regions, &id, ULONG_MAX, XA_PRESENT);
+		if (r) {
+			xa_erase(&pktpool_regions, id);
+			pktpool_nr_regions--;
+		}
+		mutex_unlock(&pktpool_regions_lock);
+		if (r)
+			pktpool_region_put(r);
+	} while (r);
 }

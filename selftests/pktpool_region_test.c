@@ -493,6 +493,55 @@ TEST(region_create_rejects_bad_geometry_and_fields)
 	close(fd);
 }
 
+/* Is a region with this id listed? */
+static bool region_listed(int fd, __u32 id)
+{
+	struct pktpool_pool_list l = { .size = sizeof(l) };
+	__u32 ids[256];
+
+	l.capacity = 256;
+	l.ids_ptr = (uintptr_t)ids;
+	if (ioctl(fd, PKTPOOL_IOC_REGION_LIST, &l))
+		return false;
+	for (__u32 k = 0; k < l.count; k++)
+		if (ids[k] == id)
+			return true;
+	return false;
+}
+
+TEST(region_anonymous_goes_with_its_last_file_and_mapping)
+{
+	struct pktpool_region_create c;
+	struct pktpool_region_info i;
+	int fd = dev_open(), watcher = dev_open();
+	void *m;
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, watcher);
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.slot_size = 64;
+	c.slot_count = 8;
+	c.node = -1;
+	c.mode = 0600;
+	ASSERT_EQ(0, ioctl(fd, PKTPOOL_IOC_REGION_CREATE, &c));
+	ASSERT_EQ(0, region_info(watcher, NULL, c.id, &i,
+				 PKTPOOL_IOC_REGION_INFO, 0));
+	EXPECT_EQ(0, i.name[0]);
+	EXPECT_EQ(-EINVAL, region_destroy(watcher, c.id));
+	m = map(fd, c.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		c.mmap_offset);
+	ASSERT_NE(MAP_FAILED, m);
+	close(fd);			/* the mapping still holds it */
+	EXPECT_TRUE(region_listed(watcher, c.id));
+	((volatile char *)m)[0] = 1;
+	munmap(m, c.mmap_size);		/* the last user */
+	EXPECT_FALSE(region_listed(watcher, c.id));
+	EXPECT_EQ(-ENOENT, region_info(watcher, NULL, c.id, &i,
+				       PKTPOOL_IOC_REGION_INFO, 0));
+	close(watcher);
+}
+
 TEST(region_create_rejects_a_taken_name)
 {
 	struct pktpool_region_create a, b;

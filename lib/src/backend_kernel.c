@@ -11,9 +11,9 @@
  * region_id). The geometry comes from PKTPOOL_IOC_REGION_INFO, and the
  * kernel's offsets must be the ones the library computes (-EPROTO if not).
  *
- * The kernel names every region; an anonymous one gets "anon-PID-N",
- * whose name is dropped when its creator detaches (the memory lives on
- * while anyone has it mapped or attached).
+ * An anonymous region is created with an all-zero name: the kernel keeps
+ * it only while some file has it attached or mapped, so a creator that
+ * dies leaves nothing behind.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,7 +106,6 @@ static int kernel_create(const struct pktpool_config *cfg,
 			 const struct pktpool_layout *lay,
 			 struct pktpool__region *r)
 {
-	static _Atomic unsigned int anon_seq;
 	struct pktpool_region_create c;
 	int fd = dev_open(), err;
 
@@ -114,13 +113,8 @@ static int kernel_create(const struct pktpool_config *cfg,
 		return fd;
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
-	if (cfg->name && cfg->name[0]) {
+	if (cfg->name && cfg->name[0])
 		strncpy(c.name, cfg->name, sizeof(c.name) - 1);
-	} else {
-		snprintf(r->anon_name, sizeof(r->anon_name), "anon-%d-%u",
-			 (int)getpid(), atomic_fetch_add(&anon_seq, 1));
-		memcpy(c.name, r->anon_name, sizeof(c.name));
-	}
 	c.slot_size = lay->slot_size;
 	c.slot_count = lay->slot_count;
 	c.node = -1;
@@ -135,14 +129,15 @@ static int kernel_create(const struct pktpool_config *cfg,
 	if (err) {
 		struct pktpool_pool_id id = { .size = sizeof(id), .id = c.id };
 
-		ioctl(fd, PKTPOOL_IOC_REGION_DESTROY, &id);
+		/* An anonymous region goes with the file closed below. */
+		if (c.name[0])
+			ioctl(fd, PKTPOOL_IOC_REGION_DESTROY, &id);
 		goto fail;
 	}
 	r->fd = fd;
 	return 0;
 fail:
 	close(fd);
-	r->anon_name[0] = 0;
 	return err;
 }
 

@@ -153,9 +153,6 @@ struct pktpool__region {
 	uint32_t slot_count;
 	bool sealed;			/* size cannot change under us */
 	uint32_t id;			/* kernel region id */
-	char anon_name[PKTPOOL_NAME_MAX]; /* kernel: name made up for an
-					   * anonymous region, dropped when
-					   * its creator detaches */
 };
 
 struct pktpool__backend {
@@ -193,8 +190,6 @@ struct pktpool__priv {
 	int fd;
 	const struct pktpool__backend *be;
 	char name[PKTPOOL_NAME_MAX];
-	char kname[PKTPOOL_NAME_MAX];	/* kernel: generated anonymous name */
-	pid_t creator_pid;
 	bool live;
 	bool debug;
 	bool nocache;

@@ -226,8 +226,6 @@ PKTPOOL_EXPORT int pktpool_create(const struct pktpool_config *cfg,
 	if (err)
 		goto fail;
 	pv->fd = r.fd;
-	memcpy(pv->kname, r.anon_name, sizeof(pv->kname));
-	pv->creator_pid = getpid();
 	if (named)
 		strcpy(pv->name, cfg->name);
 	else
@@ -257,8 +255,6 @@ PKTPOOL_EXPORT int pktpool_create(const struct pktpool_config *cfg,
 fail_unlink:
 	if (named)
 		pv->be->unlink(cfg->name);
-	else if (pv->kname[0])
-		pv->be->unlink(pv->kname);
 fail:
 	destroy_handle(p);
 	return err;
@@ -350,8 +346,6 @@ PKTPOOL_EXPORT int pktpool_detach(struct pktpool *p)
 	pktpool__proc_release(p);
 	pv->live = false;
 	pthread_mutex_unlock(&pktpool__lock);
-	if (pv->kname[0] && pv->creator_pid == getpid())
-		pv->be->unlink(pv->kname);
 	destroy_handle(p);
 	return 0;
 }

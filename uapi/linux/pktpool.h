@@ -152,7 +152,10 @@ struct pktpool_pool_list {
  * Access follows SysV shm: the creator's uid/gid and mode decide who may
  * attach for reading or writing; the owner or CAP_NET_ADMIN may destroy.
  * Destroy removes the name at once; the memory lives until the last
- * mapping and attached file are gone.
+ * mapping and attached file are gone. A region created with an all-zero
+ * name is anonymous: no one finds it by name, it cannot be destroyed, and
+ * it goes away with its last attached file and mapping (other processes
+ * reach it through a passed file, or attach it by id).
  */
 #define PKTPOOL_REGION_SLOT_MIN		64
 #define PKTPOOL_REGION_SLOT_MAX		65536	/* multiple of 64 between */
