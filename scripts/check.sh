@@ -11,13 +11,20 @@ results="$top/build/results"
 rm -rf "$results"
 mkdir -p "$results"
 
-# stage NAME CMD...: run CMD, keep its TAP in build/results/NAME.tap.
+# stage NAME CMD...: run CMD, keep its TAP in build/results/NAME.tap. A
+# command that fails without saying which test failed (a crash, a
+# timeout) still counts as one failure.
 stage() {
-	local name=$1
+	local name=$1 rc
 	shift
 	echo "# === $name ==="
 	"$@" 2>&1 | tee "$results/$name.tap"
-	return "${PIPESTATUS[0]}"
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" -ne 0 ] && ! grep -q '^[[:space:]]*not ok ' "$results/$name.tap"; then
+		echo "not ok - $name: exited with status $rc" |
+			tee -a "$results/$name.tap"
+	fi
+	return "$rc"
 }
 
 build() {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# libpktpool's own suite, run against the kernel backend: regions come
+# from /dev/pktpool instead of memfd. The test binaries were built on the
+# host by `make -C lib check` (plain, ASan+UBSan, TSan).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build="$top/build/lib"
+
+if [ ! -d "$build/test-plain" ]; then
+	echo "ok 1 - libpktpool kernel backend # SKIP tests not built (make -C lib check)"
+	exit 0
+fi
+export PKTPOOL_BACKEND=kernel
+exec "$top/lib/test/run.sh" "$build" plain asan tsan
