@@ -20,6 +20,7 @@ if [ ! -r "$tarball" ]; then
 	echo "ksrc: $tarball missing; run scripts/deps.sh" >&2
 	exit 1
 fi
+mkdir -p "$top/build"
 tmp=$(mktemp -d "$top/build/ksrc.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 tar -xJf "$tarball" -C "$tmp" "${files[@]/#/linux-source-6.1/}"
