@@ -31,6 +31,10 @@ step $test hold tiny 120 softirq atomic
 step $ctl show tiny
 
 echo
+echo "== userspace: two processes share a region by name, pass buffers by index =="
+step build/lib/examples/exchange demo-rx 10000
+
+echo
 echo "== everything given back =="
 step $test release fw
 step $test release vpn
