@@ -41,6 +41,8 @@ static void usage(FILE *f)
 		"  region create NAME --slot-size N --slots N [--mode MODE] [--node N]\n"
 		"                                make a region; it stays after pktpoolctl exits\n"
 		"  region destroy NAME|ID        remove a region (its owner or CAP_NET_ADMIN)\n"
+		"  region reclaim NAME [--pid PID] [--idle]\n"
+		"                                return the slots dead processes held\n"
 		"  apply FILE [--dry-run]        make pools and regions match FILE ('-': stdin)\n"
 		"\n"
 		"Options:\n"

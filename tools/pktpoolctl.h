@@ -155,6 +155,9 @@ int pctl_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 void pctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* pktpoolctl_reclaim.c, through libpktpool */
+int pctl_region_reclaim(struct ctl *ctl, int argc, char **argv);
+
 /* pktpoolctl_dev.c */
 int pctl_dev_open(struct ctl *ctl);
 int pctl_dev_version(struct ctl *ctl, struct pktpool_version *v);

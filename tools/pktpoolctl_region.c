@@ -259,6 +259,7 @@ int pctl_cmd_region(struct ctl *ctl, int argc, char **argv)
 		{ "show", region_show },
 		{ "create", region_create },
 		{ "destroy", region_destroy },
+		{ "reclaim", pctl_region_reclaim },
 	};
 	size_t i;
 
@@ -266,18 +267,19 @@ int pctl_cmd_region(struct ctl *ctl, int argc, char **argv)
 		printf("Usage: %s region list [--json]\n"
 		       "       %s region show NAME|ID [--json]\n"
 		       "       %s %s\n"
-		       "       %s region destroy NAME|ID\n",
+		       "       %s region destroy NAME|ID\n"
+		       "       %s region reclaim NAME [--pid PID] [--idle]\n",
 		       pctl_prog, pctl_prog, pctl_prog, REGION_CREATE_SYNOPSIS,
-		       pctl_prog);
+		       pctl_prog, pctl_prog);
 		return -1;
 	}
 	if (argc < 2)
-		return pctl_usage_error("usage: %s region list|show|create|destroy ...",
+		return pctl_usage_error("usage: %s region list|show|create|destroy|reclaim ...",
 					pctl_prog);
 	for (i = 0; i < PCTL_ARRAY_SIZE(sub); i++)
 		if (!strcmp(argv[1], sub[i].name))
 			return sub[i].fn(ctl, argc - 1, argv + 1);
-	return pctl_usage_error("unknown region command '%s': list, show, create or destroy",
+	return pctl_usage_error("unknown region command '%s': list, show, create, destroy or reclaim",
 				argv[1]);
 }
 

@@ -86,6 +86,8 @@ static int take_info(const struct pktpool_region_info *i,
 	r->slot_size = i->slot_size;
 	r->slot_count = i->slot_count;
 	r->id = i->id;
+	memcpy(r->name, i->name, sizeof(r->name));
+	r->name[sizeof(r->name) - 1] = 0;
 	r->sealed = true;
 	return 0;
 }

@@ -38,6 +38,8 @@
 #define PKTPOOL_COLD	__attribute__((cold, noinline))
 
 #define PKTPOOL_MAGIC		0x314c4f4f50544b50ull	/* "PKTPOOL1" */
+/* In magic while one process lays the header out; see hdr_claim(). */
+#define PKTPOOL_MAGIC_CLAIMED	0x2e2e2e4c4f4f504bull	/* "KPOOL..." */
 #define PKTPOOL_LAYOUT_VERSION	1u
 #define PKTPOOL_PAGE		4096u
 #define PKTPOOL_HDR_SIZE	PKTPOOL_PAGE
@@ -153,6 +155,7 @@ struct pktpool__region {
 	uint32_t slot_count;
 	bool sealed;			/* size cannot change under us */
 	uint32_t id;			/* kernel region id */
+	char name[PKTPOOL_NAME_MAX];	/* kernel: the region's name */
 };
 
 struct pktpool__backend {
@@ -221,6 +224,7 @@ void pktpool__handle_free(struct pktpool *p);
 /* layout.c */
 int pktpool__layout(uint32_t slot_size, uint32_t slot_count,
 		    struct pktpool_layout *lay);
+bool pktpool__hdr_claim(struct pktpool__priv *pv);
 void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags);
 int pktpool__hdr_check(struct pktpool__priv *pv);
 

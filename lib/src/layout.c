@@ -79,7 +79,23 @@ PKTPOOL_EXPORT int pktpool_layout(uint32_t slot_size, uint32_t slot_count,
 }
 
 /*
- * Creator only, before anyone else can see the region: every slot on the
+ * Whoever first finds the header all zero lays it out: the creator, or,
+ * for a kernel region someone else created (pktpoolctl region create,
+ * apply), the first process to attach it. The CAS makes that one process.
+ */
+bool pktpool__hdr_claim(struct pktpool__priv *pv)
+{
+	uint64_t zero = 0;
+
+	/* [A'] the claim itself publishes nothing: hdr_init's release does */
+	return atomic_compare_exchange_strong_explicit(&pv->hdr->magic, &zero,
+						       PKTPOOL_MAGIC_CLAIMED,
+						       memory_order_relaxed,
+						       memory_order_relaxed);
+}
+
+/*
+ * The claimant only, before anyone else can use the region: every slot on the
  * shared list in index order, all tags free, thread caches and process
  * table empty (the backend hands out zeroed memory).
  */
@@ -123,7 +139,7 @@ int pktpool__hdr_check(struct pktpool__priv *pv)
 
 	/* [A] pairs with the release store of magic in pktpool__hdr_init() */
 	magic = atomic_load_explicit(&h->magic, memory_order_acquire);
-	if (magic == 0)
+	if (magic == 0 || magic == PKTPOOL_MAGIC_CLAIMED)
 		return -EAGAIN;
 	if (magic != PKTPOOL_MAGIC || h->layout_version != lay->layout_version ||
 	    h->hdr_size != PKTPOOL_HDR_SIZE ||

@@ -110,7 +110,10 @@ static int wait_published(struct pktpool__priv *pv)
 	for (ms = 0;; ms++) {
 		/* [A] pairs with the release store of magic in
 		 * pktpool__hdr_init() */
-		if (atomic_load_explicit(&pv->hdr->magic, memory_order_acquire))
+		uint64_t magic = atomic_load_explicit(&pv->hdr->magic,
+						      memory_order_acquire);
+
+		if (magic && magic != PKTPOOL_MAGIC_CLAIMED)
 			return 0;
 		if (ms >= ATTACH_WAIT_MS)
 			return -EAGAIN;
@@ -159,6 +162,15 @@ static int attach_common(struct pktpool *p, struct pktpool__region *r,
 	if (pv->lay.size != r->size)
 		return expect ? -EINVAL : -EUCLEAN;
 	pv->lay.region_id = r->id;
+	/*
+	 * The kernel vouches for this geometry, so a zeroed kernel region that
+	 * no library process has laid out yet can be laid out here.
+	 */
+	if (r->slot_size && r->id && pktpool__hdr_claim(pv)) {
+		setup_handle(p, 0);	/* hdr_init writes through it */
+		memcpy(pv->name, r->name, sizeof(pv->name));
+		pktpool__hdr_init(pv, 0);
+	}
 	err = wait_published(pv);
 	if (!err)
 		err = pktpool__hdr_check(pv);
@@ -236,6 +248,11 @@ PKTPOOL_EXPORT int pktpool_create(const struct pktpool_config *cfg,
 	pv->lay = lay;
 	pv->lay.region_id = r.id;
 	setup_handle(p, cfg->flags);
+	/* A kernel region is visible by name already: claim it first. */
+	if (!pktpool__hdr_claim(pv)) {
+		err = -EEXIST;
+		goto fail_unlink;
+	}
 	pktpool__hdr_init(pv, pv->debug ? PKTPOOL_F_DEBUG : 0);
 	if (pv->debug) {
 		uint32_t i;

@@ -11,4 +11,6 @@ if [ ! -d "$build/test-plain" ]; then
 	exit 0
 fi
 export PKTPOOL_BACKEND=kernel
+# vm-tests.sh runs suites under stdbuf, whose LD_PRELOAD ASan refuses.
+unset LD_PRELOAD
 exec "$top/lib/test/run.sh" "$build" plain asan tsan
