@@ -34,32 +34,14 @@ BOOT_POOLS=fw:256:65536,vpn:1500:8192
 # Per selftest program, in seconds (TCG is slow).
 TIMEOUT=${PKTPOOL_TEST_TIMEOUT:-900}
 
-n=0
-failed=0
 tmp=$(mktemp -d /tmp/pktpool-vm-tests.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
 
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
 
-# Indent anything as TAP comments.
-comment() {
-	sed 's/^/# /'
-}
 
-finish() {
-	echo "1..$n"
-	[ "$failed" -eq 0 ]
-	exit $?
-}
 
 # A check that cannot go on without: report it and end the run.
 fatal() {
@@ -68,34 +50,7 @@ fatal() {
 	finish
 }
 
-# check NAME CMD...: one result line for CMD's exit status; CMD's output
-# is shown (as comments) only when it fails.
-check() {
-	local name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		ok "$name"
-	else
-		not_ok "$name"
-		comment <"$tmp/out"
-	fi
-}
 
-# expect NAME RC REGEX CMD...: CMD exits with RC and its stdout+stderr
-# matches the extended REGEX (empty: anything).
-expect() {
-	local name=$1 want=$2 re=$3 rc=0
-	shift 3
-	"$@" >"$tmp/out" 2>&1 || rc=$?
-	if [ "$rc" = "$want" ] && { [ -z "$re" ] || grep -Eq -- "$re" "$tmp/out"; }; then
-		ok "$name"
-	else
-		not_ok "$name"
-		echo "# command: $*"
-		echo "# exit status $rc (expected $want), output should match: $re"
-		comment <"$tmp/out"
-	fi
-}
 
 loaded() {
 	grep -q "^$1 " /proc/modules
@@ -245,7 +200,7 @@ run_tap() {
 		/^(not )?ok [0-9]+/ {
 			bad = /^not ok/
 			rest = $0
-			sub(/^(not )?ok [0-9]+ */, "", rest)
+			sub(/^(not )?ok [0-9]+ *(- )?/, "", rest)
 			if (rest == "" || rest ~ /^#/)
 				rest = last " " rest
 			n++

@@ -28,26 +28,14 @@ LIMIT=100
 EXTRA=7				# asked for past the limit: each one fails
 DURATION=12			# s the tracers run; the traffic takes ~3 s
 
-n=0
-failed=0
 tmp=$(mktemp -d /tmp/pktpool-trace-test.XXXXXX)
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/../tap.sh"
 json_pid=
 text_pid=
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
 
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
 
-comment() {
-	sed 's/^/# /'
-}
 
 # Leave the guest as found even when a check fails half-way.
 cleanup() {
@@ -63,27 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-finish() {
-	echo "1..$n"
-	[ "$failed" -eq 0 ]
-	exit $?
-}
 
-# expect NAME RC REGEX CMD...: CMD exits with RC and its stdout+stderr
-# matches the extended REGEX.
-expect() {
-	local name=$1 want=$2 re=$3 rc=0
-	shift 3
-	"$@" >"$tmp/out" 2>&1 || rc=$?
-	if [ "$rc" = "$want" ] && grep -Eq -- "$re" "$tmp/out"; then
-		ok "$name"
-	else
-		not_ok "$name"
-		echo "# command: $*"
-		echo "# exit status $rc (expected $want), output should match: $re"
-		comment <"$tmp/out"
-	fi
-}
 
 # is NAME GOT WANT: one check that two values are equal.
 is() {

@@ -21,60 +21,16 @@ TESTCTL=build/selftests/pktpool_testctl
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
-n=0
-failed=0
 dev_mode=
 tmp=$(mktemp -d /tmp/pktpoolctl-tests.XXXXXX)
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/../tap.sh"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n $*"
-}
 
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $*"
-}
 
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
 
-comment() {
-	sed 's/^/# /'
-}
 
-# check NAME CMD...: one line for CMD's exit status; output shown on failure.
-check() {
-	local name=$1
-	shift
-	if "$@" >"$tmp/out" 2>&1; then
-		ok "$name"
-	else
-		not_ok "$name"
-		comment <"$tmp/out"
-	fi
-}
 
-# expect NAME RC REGEX CMD...: CMD exits with RC and a line of its
-# stdout+stderr matches the extended REGEX (empty: anything). The output
-# stays in $tmp/last for checks that look further.
-expect() {
-	local name=$1 want=$2 re=$3 rc=0
-	shift 3
-	"$@" >"$tmp/out" 2>&1 || rc=$?
-	cp "$tmp/out" "$tmp/last"
-	if [ "$rc" = "$want" ] && { [ -z "$re" ] || grep -Eq -- "$re" "$tmp/out"; }; then
-		ok "$name"
-	else
-		not_ok "$name"
-		echo "# command: $*"
-		echo "# exit status $rc (expected $want), output should match: $re"
-		comment <"$tmp/out"
-	fi
-}
 
 # has FILE REGEX...: every extended REGEX matches a line of FILE.
 has() {
@@ -669,5 +625,4 @@ for p in ('fw', 'vpn'):
         assert a[k] == b[k], (p, k, a[k], b[k])
 "
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+finish

@@ -7,17 +7,22 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 ctl="$top/build/tools/pktpoolctl"
 lib="$top/build/lib/libpktpool.so"
 name=rclm-$$
-n=0 failed=0
+tmp=$(mktemp -d /tmp/region-reclaim.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=selftests/tap.sh
+. "$(dirname "$0")/../tap.sh"
 
-result() {	# result OK|FAIL description
-	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
+# same NAME WANT GOT: one result; what came instead is shown.
+same() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
 	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
+		not_ok "$1"
+		echo "# want: $2"
+		echo "# got:  $3"
 	fi
 }
+
 
 # py SCRIPT: python3 with pp = libpktpool, region $name attached
 # without a thread cache (so counts are exact).
@@ -38,13 +43,11 @@ $1
 PY
 }
 
-if "$ctl" region create "$name" --slot-size 64 --slots 64 >/dev/null; then
-	result OK "a named region for the reclaim test is created"
-else
-	result FAIL "a named region for the reclaim test is created"
-	echo "1..$n"
-	exit 1
+if ! "$ctl" region create "$name" --slot-size 64 --slots 64 >/dev/null; then
+	not_ok "a named region for the reclaim test is created"
+	finish
 fi
+ok "a named region for the reclaim test is created"
 
 py '
 idx = ctypes.c_uint32()
@@ -53,39 +56,18 @@ for _ in range(5):
 print("holding", stats()[0])
 sys.stdout.flush()
 os.kill(os.getpid(), signal.SIGKILL)
-' >"/tmp/$name.out" 2>&1
-grep -q "^holding 5$" "/tmp/$name.out" && result OK "a process takes 5 slots and is killed holding them" ||
-	result FAIL "a process takes 5 slots and is killed holding them"
-
-out=$(py 'print("in_use %d free %d of %d" % stats())')
-[ "$out" = "in_use 5 free 59 of 64" ] &&
-	result OK "the killed process's 5 slots are still out" ||
-	{ result FAIL "the killed process's 5 slots are still out"; echo "# $out"; }
-
-out=$("$ctl" region reclaim "$name" 2>&1)
-[ "$out" = "reclaimed 5 slots in region '$name'" ] &&
-	result OK "pktpoolctl region reclaim returns exactly those 5" ||
-	{ result FAIL "pktpoolctl region reclaim returns exactly those 5"; echo "# $out"; }
-
-out=$(py 'print("in_use %d free %d of %d" % stats())')
-[ "$out" = "in_use 0 free 64 of 64" ] &&
-	result OK "after reclaim every slot is free again" ||
-	{ result FAIL "after reclaim every slot is free again"; echo "# $out"; }
-
-out=$("$ctl" region reclaim "$name" 2>&1)
-[ "$out" = "reclaimed 0 slots in region '$name'" ] &&
-	result OK "a second reclaim finds nothing to return" ||
-	{ result FAIL "a second reclaim finds nothing to return"; echo "# $out"; }
-
-out=$("$ctl" region reclaim no-such-region 2>&1)
-rc=$?
-[ "$rc" = 1 ] && [[ $out == *"cannot attach region 'no-such-region'"* ]] &&
-	result OK "reclaim of a missing region fails and says so" ||
-	{ result FAIL "reclaim of a missing region fails and says so"; echo "# $out"; }
-
-"$ctl" region destroy "$name" >/dev/null &&
-	result OK "the test region is destroyed" ||
-	result FAIL "the test region is destroyed"
-rm -f "/tmp/$name.out"
-echo "1..$n"
-[ "$failed" -eq 0 ]
+' >"$tmp/out" 2>&1
+same "a process takes 5 slots and is killed holding them" \
+	"holding 5" "$(grep '^holding' "$tmp/out")"
+same "the killed process's 5 slots are still out" \
+	"in_use 5 free 59 of 64" "$(py 'print("in_use %d free %d of %d" % stats())')"
+same "pktpoolctl region reclaim returns exactly those 5" \
+	"reclaimed 5 slots in region '$name'" "$("$ctl" region reclaim "$name" 2>&1)"
+same "after reclaim every slot is free again" \
+	"in_use 0 free 64 of 64" "$(py 'print("in_use %d free %d of %d" % stats())')"
+same "a second reclaim finds nothing to return" \
+	"reclaimed 0 slots in region '$name'" "$("$ctl" region reclaim "$name" 2>&1)"
+expect "reclaim of a missing region fails and says so" 1 \
+	"cannot attach region 'no-such-region'" "$ctl" region reclaim no-such-region
+check "the test region is destroyed" "$ctl" region destroy "$name"
+finish
