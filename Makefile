@@ -54,6 +54,12 @@ demo: deps ksrc
 	@$(MAKE) --no-print-directory KDIR=$(VM_KDIR) all >/dev/null
 	@scripts/vm/run.sh -- $(TOP)/scripts/demo.sh
 
+# Kernel benchmark in a QEMU guest, the userspace one against DPDK, jemalloc,
+# mimalloc, tcmalloc, glibc and a mutex free list, callgrind instruction
+# counts: build/bench/results.md and PNG plots.
+bench: deps ksrc
+	@scripts/bench.sh
+
 checkpatch: ksrc
 	@scripts/checkpatch.sh
 
@@ -69,4 +75,5 @@ help:
 	@echo "make            build module ($(KDIR)), library, tools, tests"
 	@echo "make check      install deps, run every test (host + VM), checkpatch"
 	@echo "make demo       install deps, boot a VM and show pools in use"
+	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
 	@echo "make install    install libpktpool and pktpoolctl (PREFIX, DESTDIR)"

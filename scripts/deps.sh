@@ -7,7 +7,7 @@ pkgs=(
 	build-essential make gcc bc flex bison libelf-dev pkg-config
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64
 	busybox-static kmod cpio
-	libmnl-dev libbpf-dev clang llvm bpftool libdpdk-dev
+	libmnl-dev libbpf-dev clang llvm bpftool libdpdk-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev gnuplot-nox valgrind
 	linux-source-6.1 xz-utils python3
 )
 

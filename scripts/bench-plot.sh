@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Draw make bench's results: scripts/bench-plot.sh [DIR] (default
+# build/bench). Turns DIR/kernel.md's tables into DIR/kernel-N.tsv (one per
+# boot: rows are context and CPUs; columns the ratio to kmem_cache of
+# pktpool, kmalloc and mempool alloc+free, and of pktpool's bulk to
+# kmem_cache's bulk), then runs scripts/bench-plot.gp over
+# those and the userspace TSVs. Prints the PNGs it wrote, one a line.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+dir=${1:-$top/build/bench}
+
+command -v gnuplot >/dev/null || {
+	echo "bench-plot: gnuplot not found (Debian: gnuplot-nox)" >&2
+	exit 2
+}
+
+rm -f "$dir"/kernel-[0-9].tsv "$dir"/*.png
+if [ -s "$dir/kernel.md" ]; then
+	# A "## " heading starts the next boot's report; each has an
+	# "init_on_alloc is on|off" line and a table
+	# | case | context | CPUs | ns/op | ratio to kmem_cache | per-CPU |.
+	awk -F'|' -v dir="$dir" '
+	function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+	function flush(   f, i, g, p) {
+		if (!ngroups)
+			return
+		f = dir "/kernel-" sec ".tsv"
+		printf "%s", (title ? title : "boot " sec) > f
+		for (p = 1; p <= 4; p++)
+			printf "\t%s", pname[p] > f
+		printf "\n" > f
+		for (i = 1; i <= ngroups; i++) {
+			g = group[i]
+			printf "%s", g > f
+			for (p = 1; p <= 4; p++)
+				printf "\t%s", ((g, p) in ratio) ? ratio[g, p] : "NaN" > f
+			printf "\n" > f
+		}
+		close(f)
+		ngroups = 0
+		delete seen
+		delete ratio
+		title = ""
+	}
+	BEGIN {
+		sec = 1
+		pname[1] = "pktpool alloc+free"
+		pname[2] = "kmalloc+kfree"
+		pname[3] = "mempool alloc+free"
+		pname[4] = "pktpool bulk 16 (vs kmem_cache bulk 16)"
+	}
+	/^## / { flush(); sec++; next }
+	/init_on_alloc is on/ { title = "init_on_alloc=1 (Debian default)" }
+	/init_on_alloc is off/ { title = "init_on_alloc=0" }
+	/^\| / && NF >= 7 {
+		c = trim($2); ctx = trim($3); cpus = trim($4); r = trim($6)
+		if (r !~ /^[0-9.]+x$/)
+			next
+		sub(/x$/, "", r)
+		if (c ~ /^pktpool .*bulk/) p = 4
+		else if (c ~ /^pktpool /) p = 1
+		else if (c ~ /^kmalloc/) p = 2
+		else if (c ~ /^mempool /) p = 3
+		else next
+		g = ctx ", " cpus " CPU" (cpus == 1 ? "" : "s")
+		if (!(g in seen)) { seen[g] = 1; group[++ngroups] = g }
+		ratio[g, p] = r
+	}
+	END { flush() }
+	' "$dir/kernel.md"
+fi
+
+gnuplot -e "dir='$dir'" "$top/scripts/bench-plot.gp"
+ls "$dir"/*.png 2>/dev/null || true
