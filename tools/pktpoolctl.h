@@ -257,6 +257,8 @@ void pctl_json_fields(struct pctl_json *j, const struct pctl_attr_set *set,
 void pctl_json_record(struct pctl_json *j, const char *key,
 		      const struct pctl_attr_set *set, const void *rec);
 void pctl_json_done(struct pctl_json *j);
+void pctl_json_print_records(const struct pctl_attr_set *set,
+			     const void *recs, size_t nr, size_t size);
 
 /* Commands: argc/argv start at the command's name. */
 int pctl_cmd_version(struct ctl *ctl, int argc, char **argv);

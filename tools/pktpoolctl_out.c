@@ -375,6 +375,21 @@ void pctl_json_record(struct pctl_json *j, const char *key,
 	pctl_json_end_obj(j);
 }
 
+/* A whole JSON document: an array of nr records, size bytes apart. */
+void pctl_json_print_records(const struct pctl_attr_set *set,
+			     const void *recs, size_t nr, size_t size)
+{
+	struct pctl_json j;
+	size_t i;
+
+	pctl_json_init(&j, stdout);
+	pctl_json_arr(&j, NULL);
+	for (i = 0; i < nr; i++)
+		pctl_json_record(&j, NULL, set, (const char *)recs + i * size);
+	pctl_json_end_arr(&j);
+	pctl_json_done(&j);
+}
+
 /* End of one JSON document (or JSON line). */
 void pctl_json_done(struct pctl_json *j)
 {

@@ -119,7 +119,6 @@ int pctl_cmd_list(struct ctl *ctl, int argc, char **argv)
 {
 	struct pctl_pool *pools, *p;
 	struct pctl_table t;
-	struct pctl_json j;
 	size_t nr, i;
 	int err;
 
@@ -134,12 +133,8 @@ int pctl_cmd_list(struct ctl *ctl, int argc, char **argv)
 		return pctl_report(ctl, PCTL_OP_LIST, NULL, err);
 
 	if (ctl->json) {
-		pctl_json_init(&j, stdout);
-		pctl_json_arr(&j, NULL);
-		for (i = 0; i < nr; i++)
-			pctl_json_record(&j, NULL, &pctl_pool_attrs, &pools[i]);
-		pctl_json_end_arr(&j);
-		pctl_json_done(&j);
+		pctl_json_print_records(&pctl_pool_attrs, pools, nr,
+					sizeof(*pools));
 		free(pools);
 		return EXIT_OK;
 	}

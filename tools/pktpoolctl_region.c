@@ -28,7 +28,6 @@ static int region_list(struct ctl *ctl, int argc, char **argv)
 {
 	struct pctl_region *regions, *r;
 	struct pctl_table t;
-	struct pctl_json j;
 	size_t nr, i;
 	int err;
 
@@ -42,13 +41,8 @@ static int region_list(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return pctl_report(ctl, PCTL_OP_REGION_LIST, NULL, err);
 	if (ctl->json) {
-		pctl_json_init(&j, stdout);
-		pctl_json_arr(&j, NULL);
-		for (i = 0; i < nr; i++)
-			pctl_json_record(&j, NULL, &pctl_region_attrs,
-					 &regions[i]);
-		pctl_json_end_arr(&j);
-		pctl_json_done(&j);
+		pctl_json_print_records(&pctl_region_attrs, regions, nr,
+					sizeof(*regions));
 		free(regions);
 		return EXIT_OK;
 	}
@@ -294,7 +288,6 @@ int pctl_cmd_class(struct ctl *ctl, int argc, char **argv)
 {
 	struct pctl_class *classes, *k;
 	struct pctl_table t;
-	struct pctl_json j;
 	size_t nr, i;
 	int err;
 
@@ -316,13 +309,8 @@ int pctl_cmd_class(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return pctl_report(ctl, PCTL_OP_CLASS_LIST, NULL, err);
 	if (ctl->json) {
-		pctl_json_init(&j, stdout);
-		pctl_json_arr(&j, NULL);
-		for (i = 0; i < nr; i++)
-			pctl_json_record(&j, NULL, &pctl_class_attrs,
-					 &classes[i]);
-		pctl_json_end_arr(&j);
-		pctl_json_done(&j);
+		pctl_json_print_records(&pctl_class_attrs, classes, nr,
+					sizeof(*classes));
 		free(classes);
 		return EXIT_OK;
 	}
