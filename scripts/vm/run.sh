@@ -59,6 +59,8 @@ environment:
                    /boot/vmlinuz-X and /lib/modules/X/build)
   SMP, MEM         vCPUs (default 2), memory in MiB (default 1024)
   VM_TIMEOUT       as --timeout
+  PKTPOOL_VM_LOCK  lock file that keeps guests to one at a time
+                   (default /tmp/pktpool-vm.lock)
   PKTPOOL_VM_KVM=1 use KVM when /dev/kvm exists (default TCG: KVM hangs on
                    the CI machines)
 
@@ -269,6 +271,15 @@ qemu=(qemu-system-x86_64 -nodefaults -no-user-config "${accel[@]}"
 	-fsdev "local,id=host,path=/,security_model=none,readonly=on,multidevs=remap"
 	-device "virtio-9p-pci,fsdev=host,mount_tag=host"
 	${rw_args[@]+"${rw_args[@]}"} ${qemu_extra[@]+"${qemu_extra[@]}"})
+
+# One guest at a time on this machine: two TCG guests on two cores starve
+# each other into timeouts. Concurrent runs (worktrees, helpers) queue here.
+lock=${PKTPOOL_VM_LOCK:-/tmp/pktpool-vm.lock}
+exec 9>>"$lock"
+if ! flock -n 9; then
+	echo "vm: waiting for another guest to finish ($lock)" >&2
+	flock 9
+fi
 
 echo "vm: booting $KVER ($how, $smp cpus, ${mem}M, timeout ${vm_timeout}s): $*" >&2
 # `timeout` also bounds QEMU's life if this script is SIGKILLed.
