@@ -60,7 +60,7 @@ environment:
   SMP, MEM         vCPUs (default 2), memory in MiB (default 1024)
   VM_TIMEOUT       as --timeout
   PKTPOOL_VM_LOCK  lock file that keeps guests to one at a time
-                   (default /tmp/pktpool-vm.lock)
+                   (default /dev/shm/pktpool-vm.lock)
   PKTPOOL_VM_KVM=1 use KVM when /dev/kvm exists (default TCG: KVM hangs on
                    the CI machines)
 
@@ -273,8 +273,9 @@ qemu=(qemu-system-x86_64 -nodefaults -no-user-config "${accel[@]}"
 	${rw_args[@]+"${rw_args[@]}"} ${qemu_extra[@]+"${qemu_extra[@]}"})
 
 # One guest at a time on this machine: two TCG guests on two cores starve
-# each other into timeouts. Concurrent runs (worktrees, helpers) queue here.
-lock=${PKTPOOL_VM_LOCK:-/tmp/pktpool-vm.lock}
+# each other into timeouts. Concurrent runs (worktrees, helpers) queue here;
+# /dev/shm is shared with chroots that bind-mount /dev (fresh-machine.sh).
+lock=${PKTPOOL_VM_LOCK:-/dev/shm/pktpool-vm.lock}
 exec 9>>"$lock"
 if ! flock -n 9; then
 	echo "vm: waiting for another guest to finish ($lock)" >&2
