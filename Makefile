@@ -8,18 +8,12 @@
 TOP   := $(CURDIR)
 BUILD := $(TOP)/build
 
-# The Debian kernel the VM boots; the module under test is built for it.
-ifndef VM_KVER
-VM_KVER := $(shell ls -v /lib/modules 2>/dev/null | grep -- '-amd64$$' | \
-	     while read -r v; do [ -e /lib/modules/$$v/build ] && \
-	     [ -e /boot/vmlinuz-$$v ] && echo $$v; done | tail -n 1)
-endif
-VM_KDIR := /lib/modules/$(VM_KVER)/build
-# On a real machine with its headers installed, build for the running kernel.
-RUN_KDIR := /lib/modules/$(shell uname -r)/build
-KDIR ?= $(if $(wildcard $(RUN_KDIR)),$(RUN_KDIR),$(VM_KDIR))
-
-export VM_KVER
+# Which kernel the module is built for is decided by scripts/kver.sh when
+# a recipe runs (after make check/demo ran scripts/deps.sh), never when
+# this file is parsed; scripts/vm/run.sh boots the one it names.
+# KVER=6.12-rt (a name from scripts/kernels.sh, or a kernel release)
+# picks another for both; KDIR=DIR builds against a kernel tree of yours.
+KDIR_CMD = $(if $(KDIR),echo $(KDIR),$(TOP)/scripts/kver.sh --kdir)
 
 .PHONY: all module lib tools selftests deps ksrc check demo bench \
 	checkpatch install clean help
@@ -27,7 +21,7 @@ export VM_KVER
 all: module lib tools selftests
 
 module:
-	$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+	@kdir=$$($(KDIR_CMD)) && $(MAKE) -C "$$kdir" M=$(TOP) W=1 modules
 
 lib:
 	$(MAKE) -C lib BUILD=$(BUILD)/lib
@@ -51,7 +45,7 @@ check: deps ksrc
 	@scripts/check.sh
 
 demo: deps ksrc
-	@$(MAKE) --no-print-directory KDIR=$(VM_KDIR) all >/dev/null
+	@$(MAKE) --no-print-directory all >/dev/null
 	@scripts/vm/run.sh -- $(TOP)/scripts/demo.sh
 
 # Kernel benchmark in a QEMU guest, the userspace one against DPDK, jemalloc,
@@ -68,12 +62,14 @@ install: lib tools
 	$(MAKE) -C tools BUILD=$(BUILD) install
 
 clean:
-	-$(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null 2>&1
+	-@kdir=$$($(KDIR_CMD) 2>/dev/null) && \
+		$(MAKE) -C "$$kdir" M=$(TOP) clean >/dev/null 2>&1
 	rm -rf $(BUILD)
 
 help:
-	@echo "make            build module ($(KDIR)), library, tools, tests"
-	@echo "make check      install deps, run every test (host + VM), checkpatch"
+	@echo "make            build module, library, tools, tests (KVER=6.1|6.1-rt|6.12|6.12-rt)"
+	@echo "make check      install deps, run every test (host + VM on every kernel), checkpatch"
+	@echo "                (KERNELS='6.1 6.12' for fewer kernels)"
 	@echo "make demo       install deps, boot a VM and show pools in use"
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
 	@echo "make install    install libpktpool and pktpoolctl (PREFIX, DESTDIR)"

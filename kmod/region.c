@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 
+#include "compat.h"
 #include "netlink.h"
 #include "pool.h"
 #include "region.h"
@@ -514,10 +515,10 @@ int pktpool_region_mmap(struct pktpool_file *pf, struct vm_area_struct *vma)
 	if ((vma->vm_flags & VM_WRITE) && !(access & PKTPOOL_ACCESS_WRITE))
 		goto err_put;
 
-	vma->vm_flags &= ~VM_MAYEXEC;
+	vm_flags_clear(vma, VM_MAYEXEC);
 	if (!(access & PKTPOOL_ACCESS_WRITE))
-		vma->vm_flags &= ~VM_MAYWRITE;
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+		vm_flags_clear(vma, VM_MAYWRITE);
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	err = vm_map_pages_zero(vma, r->pages, r->nr_pages);
 	if (err)
 		goto err_put;

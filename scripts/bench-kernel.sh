@@ -21,14 +21,8 @@ set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
-# The kernel scripts/vm/run.sh boots (same choice, unless KVER is set).
-if [ -z "${KVER:-}" ]; then
-	KVER=$(find /boot -maxdepth 1 -name 'vmlinuz-*[0-9]-amd64' -printf '%f\n' 2>/dev/null |
-		sed 's/^vmlinuz-//' | sort -V |
-		while read -r v; do [ -d "/lib/modules/$v/build" ] && echo "$v"; done |
-		tail -n 1)
-	[ -n "$KVER" ] || { echo "bench-kernel: no Debian kernel with headers; run scripts/deps.sh" >&2; exit 2; }
-fi
+# The kernel scripts/vm/run.sh boots: scripts/kver.sh decides for both.
+KVER=$(scripts/kver.sh ${KVER:+"$KVER"}) || exit 2
 export KVER
 kdir=/lib/modules/$KVER/build
 

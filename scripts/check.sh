@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # make check: build everything with W=1, checkpatch the kernel code, run
-# the library suite on the host, then the selftests inside a Debian kernel
-# under QEMU. Every stage prints TAP; the last line sums them all up as
-# "N passed, N failed" (", N skipped" when some were).
+# the library suite on the host, then the selftests inside every Debian
+# kernel pktpool supports (scripts/kernels.sh) under QEMU, plus one run
+# with preempt=full and one guest with two NUMA nodes. Every stage prints
+# TAP; the last line sums them all up as "N passed, N failed"
+# (", N skipped" when some were), after a "# wall time:" comment with the
+# time each kernel's build and guest run took.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,33 +30,114 @@ stage() {
 	return "$rc"
 }
 
-build() {
-	local log="$results/build.log"
+# The guest runs: KERNEL or KERNEL+VARIANT, KERNEL a name from
+# scripts/kernels.sh or a kernel release. Variants: preempt=full (boot
+# with full preemption), numa (two NUMA nodes; the NUMA tests run too).
+# KERNELS="6.1" for a quick local loop; CI runs the default, all of them.
+default_runs="$(scripts/kver.sh --list | tr '\n' ' ')6.1+preempt=full 6.1+numa"
+runs=${KERNELS:-$default_runs}
 
-	if ! make --no-print-directory KDIR="/lib/modules/$VM_KVER/build" \
-		all >"$log" 2>&1; then
-		echo "not ok - build: make all failed"
+# Userspace: library, tools, selftest programs (all -Werror).
+build_user() {
+	local log="$results/build-user.log"
+
+	if ! make --no-print-directory lib tools selftests >"$log" 2>&1; then
+		echo "not ok - build: library, tools and tests"
 		tail -n 30 "$log" | sed 's/^/# /'
 		return 1
 	fi
-	echo "ok - build: module, library, tools and tests"
+	echo "ok - build: library, tools and tests"
+}
+
+# build_kernel NAME RELEASE: the modules for one kernel, W=1, in a copy of
+# their sources under build/kernels/RELEASE (so every kernel's build stays
+# apart from the others and from the tree's own).
+build_kernel() {
+	local name=$1 kver=$2 dir="$top/build/kernels/$2"
+	local log="$results/build-$name.log"
+
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp --parents Kbuild kmod/Kbuild kmod/*.[ch] selftests/kmod/Kbuild \
+		selftests/kmod/*.[ch] bench/kernel/Kbuild bench/kernel/*.c \
+		uapi/linux/*.h "$dir/"
+	if ! make --no-print-directory -C "/lib/modules/$kver/build" M="$dir" \
+		W=1 modules >"$log" 2>&1; then
+		echo "not ok - build $name ($kver): modules"
+		tail -n 30 "$log" | sed 's/^/# /'
+		return 1
+	fi
+	echo "ok - build $name ($kver): modules"
 	if grep -E '(^|: )warning:' "$log" >/dev/null; then
-		echo "not ok - build: no compiler warnings (W=1)"
+		echo "not ok - build $name: no compiler warnings (W=1)"
 		grep -E '(^|: )warning:' "$log" | head -n 20 | sed 's/^/# /'
 		return 1
 	fi
-	echo "ok - build: no compiler warnings (W=1)"
+	echo "ok - build $name: no compiler warnings (W=1)"
 }
 
-: "${VM_KVER:?VM_KVER unset: run this as make check}"
+# guest NAME RELEASE VARIANT: the guest suite on one kernel.
+guest() {
+	local name=$1 kver=$2 variant=$3 dir="$top/build/kernels/$2"
+	local args=(--log "$top/build/vm/console-$name${variant:++$variant}.log"
+		-e "PKTPOOL_KO=$dir/kmod/pktpool.ko"
+		-e "PKTPOOL_TEST_KO=$dir/selftests/kmod/pktpool_test.ko")
+	local cmd=("$top/selftests/vm-tests.sh")
 
-if stage build build; then
+	case $variant in
+	'') ;;
+	preempt=*)
+		args+=(--cmdline "$variant" -e "PKTPOOL_EXPECT_PREEMPT=${variant#*=}")
+		;;
+	numa)
+		args+=(--numa)
+		cmd=(/bin/sh -c '"$1"; a=$?; "$2"; b=$?; [ "$a" = 0 ] && [ "$b" = 0 ]'
+			sh "$top/selftests/vm-tests.sh" "$top/selftests/numa-tests.sh")
+		;;
+	*)
+		echo "not ok - vm $name+$variant: no such variant (preempt=MODEL, numa)"
+		return 1
+		;;
+	esac
+	KVER=$kver scripts/vm/run.sh "${args[@]}" -- "${cmd[@]}"
+}
+
+# timed NAME CMD...: stage, with its wall time kept for the summary.
+times=()
+timed() {
+	local t0=$SECONDS rc=0
+	stage "$@" || rc=$?
+	times+=("$1 $((SECONDS - t0))s")
+	return "$rc"
+}
+
+start=$SECONDS
+if stage build build_user; then
 	stage checkpatch scripts/checkpatch.sh
 	stage spec scripts/check-spec.py
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
-	stage vm scripts/vm/run.sh -- "$top/selftests/vm-tests.sh"
+	declare -A built=()
+	for run in $runs; do
+		name=${run%%+*}
+		variant=
+		[ "$name" = "$run" ] || variant=${run#*+}
+		# One result line for a kernel missing or half installed.
+		if ! kver=$(scripts/kver.sh "$name" 2>"$results/kver.err"); then
+			echo "not ok - kernel $name: $(cat "$results/kver.err")" |
+				tee "$results/kernel-$name.tap"
+			continue
+		fi
+		if [ -z "${built[$kver]:-}" ]; then
+			built[$kver]=ok
+			timed "build-$name" build_kernel "$name" "$kver" ||
+				built[$kver]=failed
+		fi
+		[ "${built[$kver]}" = ok ] || continue
+		timed "vm-$name${variant:++$variant}" guest "$name" "$kver" "$variant"
+	done
 fi
+echo "# wall time: ${times[*]/%/,} total $((SECONDS - start))s"
 
 # Count every TAP result line of every stage, nested or not.
 cat "$results"/*.tap | awk '

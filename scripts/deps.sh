@@ -3,13 +3,21 @@
 # machine. Idempotent: when every package is present it only checks and exits.
 set -euo pipefail
 
+# shellcheck source=scripts/kernels.sh
+. "$(dirname "$0")/kernels.sh"
+
 pkgs=(
 	build-essential make gcc bc flex bison libelf-dev pkg-config
-	qemu-system-x86 linux-image-amd64 linux-headers-amd64
+	qemu-system-x86
 	busybox-static kmod cpio
 	libmnl-dev libbpf-dev clang llvm bpftool libdpdk-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev gnuplot-nox valgrind
 	linux-source-6.1 xz-utils python3
 )
+# Every kernel of the test matrix, image and headers (scripts/kernels.sh).
+for k in "${pktpool_kernels[@]}"; do
+	read -r _ image headers <<<"$k"
+	pkgs+=("$image" "$headers")
+done
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -248,6 +248,11 @@ if ! ls "$ST"/pktpool_*_test >/dev/null 2>&1; then
 	fatal "build artefacts present" "no selftest programs in $ST: make -C selftests"
 fi
 mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+# make check's preempt=full run: make sure the kernel took it.
+if [ -n "${PKTPOOL_EXPECT_PREEMPT:-}" ]; then
+	check "the kernel runs with preempt=$PKTPOOL_EXPECT_PREEMPT" \
+		grep -qF "($PKTPOOL_EXPECT_PREEMPT)" /sys/kernel/debug/sched/preempt
+fi
 
 check "no pktpool module loaded at start" nothing_loaded
 unload >/dev/null 2>&1

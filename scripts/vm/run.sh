@@ -51,12 +51,15 @@ options:
   -e NAME=VALUE    set an environment variable for GUEST_CMD (repeatable)
   --rw DIR         share host directory DIR read-write at the same path
                    (repeatable; default: everything read-only)
-  --qemu-arg ARG   extra QEMU argument (repeatable), e.g. for -numa
+  --qemu-arg ARG   extra QEMU argument (repeatable)
+  --numa           two NUMA nodes, one socket and one CPU each (SMP=2); node 1
+                   gets a quarter of the memory
   -h, --help       this text
 
 environment:
-  KVER             kernel version (default: newest Debian *-amd64 kernel with
-                   /boot/vmlinuz-X and /lib/modules/X/build)
+  KVER             kernel to boot: a name from scripts/kernels.sh (6.1,
+                   6.1-rt, 6.12, 6.12-rt) or a release; scripts/kver.sh
+                   resolves it (default: what it picks for the build too)
   SMP, MEM         vCPUs (default 2), memory in MiB (default 1024)
   VM_TIMEOUT       as --timeout
   PKTPOOL_VM_LOCK  lock file that keeps guests to one at a time
@@ -89,6 +92,7 @@ extra_cmdline=()
 guest_envs=()
 rw_dirs=()
 qemu_extra=()
+numa=0
 need_arg() { [ "$#" -ge 2 ] || { echo "$0: $1 needs an argument" >&2; usage 2 >&2; }; }
 while [ "$#" -gt 0 ]; do
 	case $1 in
@@ -101,6 +105,7 @@ while [ "$#" -gt 0 ]; do
 	-e | --env) need_arg "$@"; guest_envs+=("$2"); shift 2 ;;
 	--rw) need_arg "$@"; rw_dirs+=("$2"); shift 2 ;;
 	--qemu-arg) need_arg "$@"; qemu_extra+=("$2"); shift 2 ;;
+	--numa) numa=1; shift ;;
 	-h | --help) usage 0 ;;
 	--) shift; break ;;
 	-*) echo "$0: unknown option $1" >&2; usage 2 >&2 ;;
@@ -118,23 +123,32 @@ for e in "${guest_envs[@]}"; do
 	case $e in [A-Za-z_]*=*) ;; *) echo "$0: -e wants NAME=VALUE, got '$e'" >&2; exit 2 ;; esac
 done
 
+# Two nodes need two sockets as well: with both CPUs in one socket the
+# guest kernel complains that the topology and the nodes disagree.
+smp_arg=$smp
+numa_args=()
+if [ "$numa" = 1 ]; then
+	[ "$smp" = 2 ] || { echo "$0: --numa needs SMP=2" >&2; exit 2; }
+	smp_arg="2,sockets=2,cores=1,threads=1"
+	numa_args=(-object "memory-backend-ram,id=m0,size=$((mem - mem / 4))M"
+		-object "memory-backend-ram,id=m1,size=$((mem / 4))M"
+		-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1)
+fi
+
 command -v qemu-system-x86_64 >/dev/null ||
 	vm_fail "qemu-system-x86_64 not found; run scripts/deps.sh"
 
 # ---- kernel ----------------------------------------------------------------
-# Default: the newest plain Debian kernel (ABI number right before -amd64,
-# so -rt-amd64 / -cloud-amd64 are only used when asked for via KVER).
-if [ -z "${KVER:-}" ]; then
-	KVER=$(find /boot -maxdepth 1 -name 'vmlinuz-*[0-9]-amd64' -printf '%f\n' 2>/dev/null |
-		sed 's/^vmlinuz-//' | sort -V |
-		while read -r v; do [ -d "/lib/modules/$v/build" ] && echo "$v"; done |
-		tail -n 1)
-	[ -n "$KVER" ] ||
-		vm_fail "no Debian kernel with /boot/vmlinuz-X and /lib/modules/X/build; run scripts/deps.sh"
+# scripts/kver.sh decides, as it does for the build: the same kernel, and a
+# clear error when it is missing or half installed.
+kerr=$(mktemp)
+if ! KVER=$("$root/scripts/kver.sh" ${KVER:+"$KVER"} 2>"$kerr"); then
+	mapfile -t why <"$kerr"
+	rm -f "$kerr"
+	vm_fail "no kernel to boot" "${why[@]}"
 fi
+rm -f "$kerr"
 kernel=/boot/vmlinuz-$KVER
-[ -r "$kernel" ] || vm_fail "no $kernel; run scripts/deps.sh (or fix KVER)"
-[ -d "/lib/modules/$KVER" ] || vm_fail "no /lib/modules/$KVER; run scripts/deps.sh (or fix KVER)"
 
 # ---- initramfs (cached) ----------------------------------------------------
 # Rebuilt only when an input changes: the key covers this kernel's module
@@ -264,7 +278,7 @@ done
 : >"$run/console"
 : >"$run/out"
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config "${accel[@]}"
-	-smp "$smp" -m "$mem" -display none -monitor none -no-reboot
+	-smp "$smp_arg" -m "$mem" ${numa_args[@]+"${numa_args[@]}"} -display none -monitor none -no-reboot
 	-chardev "file,id=con,path=$run/console,append=on" -serial chardev:con
 	-chardev "file,id=out,path=$run/out,append=on" -serial chardev:out
 	-kernel "$kernel" -initrd "$run/initrd" -append "$cmdline"
@@ -282,7 +296,7 @@ if ! flock -n 9; then
 	flock 9
 fi
 
-echo "vm: booting $KVER ($how, $smp cpus, ${mem}M, timeout ${vm_timeout}s): $*" >&2
+echo "vm: booting $KVER ($how, $smp cpus$([ "$numa" = 0 ] || echo ", 2 nodes"), ${mem}M, timeout ${vm_timeout}s): $*" >&2
 # `timeout` also bounds QEMU's life if this script is SIGKILLed.
 timeout --kill-after=10 "$vm_timeout" "${qemu[@]}" </dev/null >"$run/qemu.log" 2>&1 &
 qpid=$!
