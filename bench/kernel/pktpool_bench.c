@@ -15,7 +15,8 @@
  * repeats one shape of work in timed batches: "rounds" rounds of (alloc
  * one, free it), or rounds/16 rounds of (alloc 16, free 16) for the bulk
  * cases, so that every batch moves the same number of objects. A batch runs
- * with preemption disabled in process context, or whole inside a tasklet
+ * in process context with preemption disabled (on PREEMPT_RT only migration:
+ * pktpool's and the slab's spinlocks sleep there), or whole inside a tasklet
  * for softirq, on one CPU or on every online CPU at once (a bound kthread
  * per CPU, started together for every batch). The cases take turns batch
  * by batch, so whatever disturbs the machine disturbs them all alike; each
@@ -292,7 +293,10 @@ static unsigned int bench_rounds_of(const struct bench_run *r,
 
 /* ---- Workers: one timed batch per step --------------------------------- */
 
-/* Runs with preemption off: in a tasklet, or under preempt_disable(). */
+/*
+ * Runs in a tasklet, or in process context pinned to its CPU by
+ * bench_pin(): never preempted there without PREEMPT_RT.
+ */
 static void bench_batch(struct bench_worker *w)
 {
 	struct bench_run *r = w->run;
@@ -301,6 +305,27 @@ static void bench_batch(struct bench_worker *w)
 	t0 = ktime_get_ns();
 	w->err = r->c->batch(r, w->objs, bench_rounds_of(r, r->c));
 	w->ns = ktime_get_ns() - t0;
+}
+
+/*
+ * A process-context batch runs undisturbed by other tasks: preemption off.
+ * Not on PREEMPT_RT, where spinlock_t sleeps and so may every pktpool and
+ * slab call; staying on the CPU is all the batch needs there.
+ */
+static void bench_pin(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_disable();
+	else
+		preempt_disable();
+}
+
+static void bench_unpin(void)
+{
+	if (IS_ENABLED(CONFIG_PREEMPT_RT))
+		migrate_enable();
+	else
+		preempt_enable();
 }
 
 static void bench_tasklet(struct tasklet_struct *t)
@@ -343,9 +368,9 @@ static void bench_worker_step(struct bench_worker *w)
 		local_bh_enable();
 		wait_for_completion(&w->sirq_done);
 	} else {
-		preempt_disable();
+		bench_pin();
 		bench_batch(w);
-		preempt_enable();
+		bench_unpin();
 	}
 }
 

@@ -7,9 +7,9 @@
  * loads them through the bpftool-generated skeleton, waits, and prints
  * what the maps hold. Laid out as:
  *   - options;
- *   - preflight: root, BPF support, the tracepoints and their record
- *     layout (checked against pktpool_trace.h, since there is no module
- *     BTF to relocate against);
+ *   - preflight: root, BPF support, the tracepoints and where their record
+ *     fields are (from the format files, since there is no module BTF to
+ *     relocate against);
  *   - kernel symbols, for the failing call sites;
  *   - snapshots: the maps read and summed over CPUs;
  *   - output: text and JSON, both fed by a snapshot;
@@ -249,38 +249,39 @@ static const char *tracefs_events(void)
 	return NULL;
 }
 
-/* A record field the BPF programs read, where pktpool_trace.h puts it. */
+/* A record field the BPF programs read, and the size they read it at. */
 struct field_want {
 	const char *event;
 	const char *field;
-	size_t offset;
-	size_t size;
+	enum pktpool_trace_field id;
+	unsigned int size;
 };
 
-#define FIELD(ev, type, f) \
-	{ ev, #f, offsetof(struct type, f), sizeof(((struct type *)0)->f) }
-
+/*
+ * pktpool_alloc and pktpool_free share an event class, and so do
+ * pool_create and pool_destroy: both of a pair must agree.
+ */
 static const struct field_want fields_want[] = {
-	FIELD("pktpool_alloc", pktpool_trace_obj_rec, pool_id),
-	FIELD("pktpool_alloc", pktpool_trace_obj_rec, name),
-	FIELD("pktpool_alloc", pktpool_trace_obj_rec, obj),
-	FIELD("pktpool_alloc", pktpool_trace_obj_rec, ip),
-	FIELD("pktpool_free", pktpool_trace_obj_rec, pool_id),
-	FIELD("pktpool_free", pktpool_trace_obj_rec, name),
-	FIELD("pktpool_free", pktpool_trace_obj_rec, obj),
-	FIELD("pktpool_free", pktpool_trace_obj_rec, ip),
-	FIELD("pktpool_alloc_fail", pktpool_trace_fail_rec, pool_id),
-	FIELD("pktpool_alloc_fail", pktpool_trace_fail_rec, name),
-	FIELD("pktpool_alloc_fail", pktpool_trace_fail_rec, cause),
-	FIELD("pktpool_alloc_fail", pktpool_trace_fail_rec, ip),
-	FIELD("pktpool_pool_create", pktpool_trace_pool_rec, pool_id),
-	FIELD("pktpool_pool_create", pktpool_trace_pool_rec, name),
-	FIELD("pktpool_pool_create", pktpool_trace_pool_rec, obj_size),
-	FIELD("pktpool_pool_create", pktpool_trace_pool_rec, limit),
-	FIELD("pktpool_pool_destroy", pktpool_trace_pool_rec, pool_id),
-	FIELD("pktpool_pool_destroy", pktpool_trace_pool_rec, name),
-	FIELD("pktpool_pool_destroy", pktpool_trace_pool_rec, obj_size),
-	FIELD("pktpool_pool_destroy", pktpool_trace_pool_rec, limit),
+	{ "pktpool_alloc", "pool_id", PKTPOOL_TRACE_OBJ_POOL_ID, 4 },
+	{ "pktpool_alloc", "name", PKTPOOL_TRACE_OBJ_NAME, PKTPOOL_NAME_MAX },
+	{ "pktpool_alloc", "obj", PKTPOOL_TRACE_OBJ_OBJ, 8 },
+	{ "pktpool_alloc", "ip", PKTPOOL_TRACE_OBJ_IP, 8 },
+	{ "pktpool_free", "pool_id", PKTPOOL_TRACE_OBJ_POOL_ID, 4 },
+	{ "pktpool_free", "name", PKTPOOL_TRACE_OBJ_NAME, PKTPOOL_NAME_MAX },
+	{ "pktpool_free", "obj", PKTPOOL_TRACE_OBJ_OBJ, 8 },
+	{ "pktpool_free", "ip", PKTPOOL_TRACE_OBJ_IP, 8 },
+	{ "pktpool_alloc_fail", "pool_id", PKTPOOL_TRACE_FAIL_POOL_ID, 4 },
+	{ "pktpool_alloc_fail", "name", PKTPOOL_TRACE_FAIL_NAME, PKTPOOL_NAME_MAX },
+	{ "pktpool_alloc_fail", "cause", PKTPOOL_TRACE_FAIL_CAUSE, 4 },
+	{ "pktpool_alloc_fail", "ip", PKTPOOL_TRACE_FAIL_IP, 8 },
+	{ "pktpool_pool_create", "pool_id", PKTPOOL_TRACE_POOL_POOL_ID, 4 },
+	{ "pktpool_pool_create", "name", PKTPOOL_TRACE_POOL_NAME, PKTPOOL_NAME_MAX },
+	{ "pktpool_pool_create", "obj_size", PKTPOOL_TRACE_POOL_OBJ_SIZE, 4 },
+	{ "pktpool_pool_create", "limit", PKTPOOL_TRACE_POOL_LIMIT, 8 },
+	{ "pktpool_pool_destroy", "pool_id", PKTPOOL_TRACE_POOL_POOL_ID, 4 },
+	{ "pktpool_pool_destroy", "name", PKTPOOL_TRACE_POOL_NAME, PKTPOOL_NAME_MAX },
+	{ "pktpool_pool_destroy", "obj_size", PKTPOOL_TRACE_POOL_OBJ_SIZE, 4 },
+	{ "pktpool_pool_destroy", "limit", PKTPOOL_TRACE_POOL_LIMIT, 8 },
 };
 
 /*
@@ -353,11 +354,13 @@ static char *read_file(const char *path)
 }
 
 /*
- * The tracepoints exist and their records are laid out as the BPF
- * programs read them. Prints why not and returns false otherwise.
+ * The tracepoints exist and have every field the BPF programs read, at the
+ * size they read it: fills @off with where each field is (the BPF
+ * programs' field_off[]). Prints why not and returns false otherwise.
  */
-static bool tracepoints_ok(void)
+static bool tracepoints_ok(__u32 off_out[PKTPOOL_TRACE_FIELDS])
 {
+	bool seen[PKTPOOL_TRACE_FIELDS] = { false };
 	const char *events = tracefs_events();
 	char path[256], *text = NULL;
 	const char *loaded = NULL;
@@ -392,10 +395,18 @@ static bool tracepoints_ok(void)
 		if (!format_field(text, w->field, &off, &size)) {
 			err_msg("%s: no field '%s'", path, w->field);
 			ok = false;
-		} else if (off != w->offset || size != w->size) {
-			err_msg("%s: field '%s' at offset %u size %u, expected offset %zu size %zu",
-				path, w->field, off, size, w->offset, w->size);
+		} else if (size != w->size ||
+			   off > PKTPOOL_TRACE_REC_MAX - size) {
+			err_msg("%s: field '%s' at offset %u size %u, expected size %u",
+				path, w->field, off, size, w->size);
 			ok = false;
+		} else if (seen[w->id] && off_out[w->id] != off) {
+			err_msg("%s: field '%s' at offset %u, %u in the other event of its class",
+				path, w->field, off, off_out[w->id]);
+			ok = false;
+		} else {
+			off_out[w->id] = off;
+			seen[w->id] = true;
 		}
 	}
 	free(text);
@@ -990,9 +1001,11 @@ static void sleep_until(double t0, double deadline)
 	nanosleep(&ts, NULL);
 }
 
-static int load(const struct opts *o, struct pktpool_trace **out)
+static int load(const struct opts *o, const __u32 off[PKTPOOL_TRACE_FIELDS],
+		struct pktpool_trace **out)
 {
 	struct pktpool_trace *skel;
+	size_t i;
 	int err;
 
 	skel = pktpool_trace__open();
@@ -1001,6 +1014,8 @@ static int load(const struct opts *o, struct pktpool_trace **out)
 		err_msg("opening the BPF object failed: %s", strerror(-err));
 		return err;
 	}
+	for (i = 0; i < PKTPOOL_TRACE_FIELDS; i++)
+		skel->rodata->field_off[i] = off[i];
 	if (o->pool) {
 		skel->rodata->filter_on = true;
 		strncpy(skel->rodata->filter_name, o->pool,
@@ -1043,6 +1058,7 @@ int main(int argc, char **argv)
 	struct snapshot prev = { 0 }, cur;
 	struct pktpool_trace *skel = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
+	__u32 field_off[PKTPOOL_TRACE_FIELDS];
 	double t0, next, end;
 	struct opts o;
 	int ret, err;
@@ -1063,9 +1079,9 @@ int main(int argc, char **argv)
 			err ? ": " : "", err ? strerror(-err) : "");
 		return EXIT_FAIL;
 	}
-	if (!tracepoints_ok())
+	if (!tracepoints_ok(field_off))
 		return EXIT_FAIL;
-	if (load(&o, &skel))
+	if (load(&o, field_off, &skel))
 		return EXIT_FAIL;
 
 	/* No SA_RESTART: a signal cuts the sleep short. */

@@ -10,8 +10,8 @@
  * writer at a time and is updated with plain increments; "sites" is shared
  * between CPUs and counted atomically.
  *
- * The records are read through the hand-written structs of
- * pktpool_trace.h, not BTF: see there why.
+ * The records are read at the offsets the loader found in the tracepoints'
+ * format files (field_off[]), not through BTF: see pktpool_trace.h why.
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -24,6 +24,18 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the loader before loading (-p NAME): only this pool is traced. */
 const volatile bool filter_on;
 const volatile char filter_name[PKTPOOL_NAME_MAX];
+/* Set by the loader before loading: where each field sits in its record. */
+const volatile __u32 field_off[PKTPOOL_TRACE_FIELDS];
+
+/*
+ * Read field @f of the record at @ctx. Through a helper: the context may
+ * only be loaded at constant offsets, and these are known at load time.
+ */
+static __always_inline int rec_read(void *dst, __u32 size, const void *ctx,
+				    enum pktpool_trace_field f)
+{
+	return bpf_probe_read_kernel(dst, size, (const char *)ctx + field_off[f]);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -63,17 +75,14 @@ struct {
 /* What a pool's first "stats" entry starts from (too big for the stack). */
 static struct pktpool_trace_stats zero_stats;
 
-/*
- * Copy the record's pool name to @name and tell whether the pool is traced.
- * The record is read with a helper: the context may only be loaded in
- * aligned words, and name sits at offset 12.
- */
-static __always_inline bool pool_wanted(const char *rec_name,
+/* Copy the record's pool name to @name and tell whether the pool is traced. */
+static __always_inline bool pool_wanted(const void *ctx,
+					enum pktpool_trace_field f,
 					char name[PKTPOOL_NAME_MAX])
 {
 	int i;
 
-	if (bpf_probe_read_kernel(name, PKTPOOL_NAME_MAX, rec_name))
+	if (rec_read(name, PKTPOOL_NAME_MAX, ctx, f))
 		return false;
 	if (!filter_on)
 		return true;
@@ -135,16 +144,29 @@ static __always_inline __u32 lifetime_slot(__u64 v)
 	return slot;
 }
 
+/* The pool id and name every record starts with; false: not traced. */
+static __always_inline bool rec_pool(const void *ctx,
+				     enum pktpool_trace_field f_id,
+				     enum pktpool_trace_field f_name,
+				     __u32 *id, char name[PKTPOOL_NAME_MAX])
+{
+	return !rec_read(id, sizeof(*id), ctx, f_id) &&
+	       pool_wanted(ctx, f_name, name);
+}
+
 SEC("tracepoint/pktpool/pktpool_alloc")
-int pktpool_alloc(struct pktpool_trace_obj_rec *rec)
+int pktpool_alloc(void *ctx)
 {
 	char name[PKTPOOL_NAME_MAX] __attribute__((aligned(8)));
 	struct pktpool_trace_stats *s;
-	__u64 obj = rec->obj, now;
+	__u64 obj, now;
+	__u32 id;
 
-	if (!pool_wanted(rec->name, name))
+	if (!rec_pool(ctx, PKTPOOL_TRACE_OBJ_POOL_ID, PKTPOOL_TRACE_OBJ_NAME,
+		      &id, name) ||
+	    rec_read(&obj, sizeof(obj), ctx, PKTPOOL_TRACE_OBJ_OBJ))
 		return 0;
-	s = pool_stats(rec->pool_id, name);
+	s = pool_stats(id, name);
 	if (!s)
 		return 0;
 	s->allocs++;
@@ -155,16 +177,18 @@ int pktpool_alloc(struct pktpool_trace_obj_rec *rec)
 }
 
 SEC("tracepoint/pktpool/pktpool_free")
-int pktpool_free(struct pktpool_trace_obj_rec *rec)
+int pktpool_free(void *ctx)
 {
 	char name[PKTPOOL_NAME_MAX] __attribute__((aligned(8)));
 	struct pktpool_trace_stats *s;
-	__u64 obj = rec->obj, *born;
-	__u32 slot;
+	__u64 obj, *born;
+	__u32 id, slot;
 
-	if (!pool_wanted(rec->name, name))
+	if (!rec_pool(ctx, PKTPOOL_TRACE_OBJ_POOL_ID, PKTPOOL_TRACE_OBJ_NAME,
+		      &id, name) ||
+	    rec_read(&obj, sizeof(obj), ctx, PKTPOOL_TRACE_OBJ_OBJ))
 		return 0;
-	s = pool_stats(rec->pool_id, name);
+	s = pool_stats(id, name);
 	if (!s)
 		return 0;
 	s->frees++;
@@ -181,19 +205,19 @@ int pktpool_free(struct pktpool_trace_obj_rec *rec)
 }
 
 SEC("tracepoint/pktpool/pktpool_alloc_fail")
-int pktpool_alloc_fail(struct pktpool_trace_fail_rec *rec)
+int pktpool_alloc_fail(void *ctx)
 {
-	struct pktpool_trace_site site = {
-		.pool_id = rec->pool_id,
-		.cause = rec->cause,
-		.ip = rec->ip,
-	};
+	struct pktpool_trace_site site = {};
 	char name[PKTPOOL_NAME_MAX] __attribute__((aligned(8)));
 	struct pktpool_trace_stats *s;
 	__u64 one = 1, *count;
 	__u32 cause;
 
-	if (!pool_wanted(rec->name, name))
+	if (!rec_pool(ctx, PKTPOOL_TRACE_FAIL_POOL_ID, PKTPOOL_TRACE_FAIL_NAME,
+		      &site.pool_id, name) ||
+	    rec_read(&site.cause, sizeof(site.cause), ctx,
+		     PKTPOOL_TRACE_FAIL_CAUSE) ||
+	    rec_read(&site.ip, sizeof(site.ip), ctx, PKTPOOL_TRACE_FAIL_IP))
 		return 0;
 	s = pool_stats(site.pool_id, name);
 	if (!s)
@@ -217,32 +241,33 @@ int pktpool_alloc_fail(struct pktpool_trace_fail_rec *rec)
 }
 
 /* Size and limit come only with these two; no counters to touch. */
-static __always_inline int pool_event(struct pktpool_trace_pool_rec *rec,
-				      __u32 flag)
+static __always_inline int pool_event(const void *ctx, __u32 flag)
 {
 	struct pktpool_trace_pool p = {}, *old;
-	__u32 id = rec->pool_id;
+	__u32 id;
 
-	if (!pool_wanted(rec->name, p.name))
+	if (!rec_pool(ctx, PKTPOOL_TRACE_POOL_POOL_ID, PKTPOOL_TRACE_POOL_NAME,
+		      &id, p.name) ||
+	    rec_read(&p.obj_size, sizeof(p.obj_size), ctx,
+		     PKTPOOL_TRACE_POOL_OBJ_SIZE) ||
+	    rec_read(&p.limit, sizeof(p.limit), ctx, PKTPOOL_TRACE_POOL_LIMIT))
 		return 0;
 	old = bpf_map_lookup_elem(&pools, &id);
 	if (old)
 		p.flags = old->flags;
 	p.flags |= flag;
-	p.obj_size = rec->obj_size;
-	p.limit = rec->limit;
 	bpf_map_update_elem(&pools, &id, &p, BPF_ANY);
 	return 0;
 }
 
 SEC("tracepoint/pktpool/pktpool_pool_create")
-int pktpool_pool_create(struct pktpool_trace_pool_rec *rec)
+int pktpool_pool_create(void *ctx)
 {
-	return pool_event(rec, PKTPOOL_TRACE_POOL_CREATED);
+	return pool_event(ctx, PKTPOOL_TRACE_POOL_CREATED);
 }
 
 SEC("tracepoint/pktpool/pktpool_pool_destroy")
-int pktpool_pool_destroy(struct pktpool_trace_pool_rec *rec)
+int pktpool_pool_destroy(void *ctx)
 {
-	return pool_event(rec, PKTPOOL_TRACE_POOL_DESTROYED);
+	return pool_event(ctx, PKTPOOL_TRACE_POOL_DESTROYED);
 }

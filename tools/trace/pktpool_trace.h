@@ -4,14 +4,13 @@
  * of pktpool-trace share: the tracepoint records as the BPF programs read
  * them, and the keys and values of the maps between the two.
  *
- * Why hand-written records: the kernel has BTF for vmlinux but not for
- * modules (the Debian headers package ships no vmlinux to build it
- * against), so there is no BTF for pktpool's trace_event_raw_* structs to
- * relocate against. The structs below mirror the format files under
- * /sys/kernel/tracing/events/pktpool/ field for field, with the kernel's
- * natural alignment; kmod/trace.h only ever appends fields, so the
- * offsets are stable. pktpool-trace compares every field it reads with the
- * format file at start-up and refuses to run on a mismatch.
+ * Why the format files and not BTF: the kernel has BTF for vmlinux but not
+ * for modules built against Debian's headers package (it ships no vmlinux
+ * to build it against), so there is no BTF for pktpool's trace_event_raw_*
+ * structs to relocate against. The format files under
+ * /sys/kernel/tracing/events/pktpool/ say where every field is on the
+ * running kernel; pktpool-trace reads them at start-up and refuses to run
+ * when a field is missing or has another size.
  *
  * Compiled twice: by clang for the bpf target and by the host compiler for
  * the loader. Both are LP64, so __u64 and the kernel's unsigned long and
@@ -39,55 +38,36 @@
 #define PKTPOOL_TRACE_MAX_SITES		4096
 #define PKTPOOL_TRACE_MAX_LIVE		131072
 
-/* The 8 bytes every trace record starts with (struct trace_entry). */
-struct pktpool_trace_common {
-	__u16 type;
-	__u8 flags;
-	__u8 preempt_count;
-	__s32 pid;
+/*
+ * The record fields the BPF programs read, one index each. Where a field
+ * sits is not fixed: a record starts with the kernel's struct trace_entry
+ * (8 bytes on most kernels, 12 on Debian's 6.1 PREEMPT_RT, which adds
+ * preempt_lazy_count) and the fields after it move with its size and their
+ * own alignment. So pktpool-trace reads each field's offset from the
+ * tracepoint's format file, checks its size, and gives the offsets to the
+ * BPF programs (field_off[]) before loading them.
+ */
+enum pktpool_trace_field {
+	/* pktpool_alloc and pktpool_free (event class pktpool_obj) */
+	PKTPOOL_TRACE_OBJ_POOL_ID,	/* u32 */
+	PKTPOOL_TRACE_OBJ_NAME,		/* char[PKTPOOL_NAME_MAX] */
+	PKTPOOL_TRACE_OBJ_OBJ,		/* const void *: 8 bytes */
+	PKTPOOL_TRACE_OBJ_IP,		/* unsigned long: the caller */
+	/* pktpool_alloc_fail */
+	PKTPOOL_TRACE_FAIL_POOL_ID,	/* u32 */
+	PKTPOOL_TRACE_FAIL_NAME,	/* char[PKTPOOL_NAME_MAX] */
+	PKTPOOL_TRACE_FAIL_CAUSE,	/* int: PKTPOOL_TRACE_CAUSE_* */
+	PKTPOOL_TRACE_FAIL_IP,		/* unsigned long */
+	/* pktpool_pool_create and _destroy (event class pktpool_pool) */
+	PKTPOOL_TRACE_POOL_POOL_ID,	/* u32 */
+	PKTPOOL_TRACE_POOL_NAME,	/* char[PKTPOOL_NAME_MAX] */
+	PKTPOOL_TRACE_POOL_OBJ_SIZE,	/* u32 */
+	PKTPOOL_TRACE_POOL_LIMIT,	/* u64 */
+	PKTPOOL_TRACE_FIELDS
 };
 
-/* events/pktpool/pktpool_alloc and pktpool_free (event class pktpool_obj) */
-struct pktpool_trace_obj_rec {
-	struct pktpool_trace_common common;
-	__u32 pool_id;
-	char name[PKTPOOL_NAME_MAX];
-	__u64 obj;			/* const void * */
-	__u64 ip;			/* unsigned long: the caller */
-};
-
-/* events/pktpool/pktpool_alloc_fail */
-struct pktpool_trace_fail_rec {
-	struct pktpool_trace_common common;
-	__u32 pool_id;
-	char name[PKTPOOL_NAME_MAX];
-	__s32 cause;			/* PKTPOOL_TRACE_CAUSE_* */
-	__u64 ip;
-};
-
-/* events/pktpool/pktpool_pool_create and _destroy (event class pktpool_pool) */
-struct pktpool_trace_pool_rec {
-	struct pktpool_trace_common common;
-	__u32 pool_id;
-	char name[PKTPOOL_NAME_MAX];
-	__u32 obj_size;
-	__u64 limit;
-};
-
-#define PKTPOOL_TRACE_OFF(type, field)	__builtin_offsetof(type, field)
-
-/* What the format files of the 6.1 module say; the loader checks again. */
-_Static_assert(PKTPOOL_TRACE_OFF(struct pktpool_trace_obj_rec, pool_id) == 8 &&
-	       PKTPOOL_TRACE_OFF(struct pktpool_trace_obj_rec, name) == 12 &&
-	       PKTPOOL_TRACE_OFF(struct pktpool_trace_obj_rec, obj) == 48 &&
-	       PKTPOOL_TRACE_OFF(struct pktpool_trace_obj_rec, ip) == 56,
-	       "pktpool_obj record layout");
-_Static_assert(PKTPOOL_TRACE_OFF(struct pktpool_trace_fail_rec, cause) == 44 &&
-	       PKTPOOL_TRACE_OFF(struct pktpool_trace_fail_rec, ip) == 48,
-	       "pktpool_alloc_fail record layout");
-_Static_assert(PKTPOOL_TRACE_OFF(struct pktpool_trace_pool_rec, obj_size) == 44 &&
-	       PKTPOOL_TRACE_OFF(struct pktpool_trace_pool_rec, limit) == 48,
-	       "pktpool_pool record layout");
+/* Records are small; an offset past this is a format file gone wrong. */
+#define PKTPOOL_TRACE_REC_MAX		256
 
 /*
  * Map "pools", key pool id: what is known about a pool. Filled on the
