@@ -8,10 +8,16 @@
  * alloc/free touches only this CPU's cache line.
  *
  * Contexts: functions marked "any context" may be called from process,
- * softirq and hardirq context (hardirq only without PREEMPT_RT, as for
- * kmem_cache_alloc), with a gfp that fits the context: GFP_KERNEL may
- * sleep and is for process context only, GFP_ATOMIC never sleeps. Functions
- * marked "process context" may sleep.
+ * softirq and hardirq context, with a gfp that fits the context: GFP_KERNEL
+ * may sleep and is for process context only, GFP_ATOMIC never sleeps.
+ * Functions marked "process context" may sleep.
+ *
+ * On PREEMPT_RT pktpool's locks are spinlock_t, which sleep there (as the
+ * slab's do), so "any context" means any but hard irq context: interrupt
+ * handlers run in irq threads there and may call pktpool, softirqs and
+ * timers too; code that still runs in hard irq context on PREEMPT_RT
+ * (IRQF_NO_THREAD handlers, HARD hrtimers and irq_work, raw_spinlock_t or
+ * preempt_disable() sections) must not, as for kmem_cache_alloc().
  *
  * Holding a pool pointer (from pktpool_create() or pktpool_get()) pins the
  * pool and the pktpool module until the matching pktpool_put() or a

@@ -91,6 +91,7 @@ guest() {
 		;;
 	numa)
 		args+=(--numa)
+		# shellcheck disable=SC2016 # expanded by the guest's shell
 		cmd=(/bin/sh -c '"$1"; a=$?; "$2"; b=$?; [ "$a" = 0 ] && [ "$b" = 0 ]'
 			sh "$top/selftests/vm-tests.sh" "$top/selftests/numa-tests.sh")
 		;;

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # sourced; the variables are for the sourcer
 # SPDX-License-Identifier: GPL-2.0
 # Sourced. The Debian 12 kernels pktpool supports, built for and tested on
 # by make check, and installed by scripts/deps.sh. The one place that says

@@ -61,7 +61,7 @@ for k in "${pktpool_kernels[@]}"; do
 	*"ok installed"*) ;;
 	*) die "kernel $name is not installed ($image missing); run scripts/deps.sh" ;;
 	esac
-	kver=$(printf '%s\n' "${deps#*installed}" | tr ',|' '\n\n' |
+	kver=$(printf '%s\n' "${deps#*installed}" | tr ',|' '\n' |
 		sed -n 's/^ *linux-image-\([0-9][^ ]*\).*/\1/p' |
 		sed 's/-unsigned$//' | head -n 1)
 	[ -n "$kver" ] || die "kernel $name: cannot tell the release $image depends on"

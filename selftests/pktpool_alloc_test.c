@@ -4,8 +4,9 @@
  * (/dev/pktpool_test) which allocates and frees with the in-kernel API and
  * keeps the objects, and observed through POOL_INFO on /dev/pktpool:
  * limits, the reserve under simulated memory pressure, accounting,
- * zeroing, bulk calls, softirq and hardirq callers, several CPUs at once,
- * and the API rules the test module checks from the inside.
+ * zeroing, bulk calls, softirq and interrupt handler callers (hard irq, or
+ * the irq thread on PREEMPT_RT), several CPUs at once, and the API rules
+ * the test module checks from the inside.
  */
 #include <stdint.h>
 
@@ -70,7 +71,7 @@ FIXTURE_TEARDOWN(alloc)
 
 #define PROCESS	PKTPOOL_TEST_CTX_PROCESS
 #define SOFTIRQ	PKTPOOL_TEST_CTX_SOFTIRQ
-#define HARDIRQ	PKTPOOL_TEST_CTX_HARDIRQ
+#define IRQ	PKTPOOL_TEST_CTX_IRQ
 
 /* Create a pool for this test; its name is returned and cleaned up. */
 static const char *make_pool(struct __test_metadata *_metadata,
@@ -290,7 +291,7 @@ TEST_F(alloc, free_below_limit_allows_allocation_again)
 	hold(_metadata, self, name, 5, PROCESS, 0, 3);
 }
 
-TEST_F(alloc, limit_holds_in_softirq_and_hardirq)
+TEST_F(alloc, limit_holds_in_softirq_and_irq_handler)
 {
 	struct pktpool_pool_info i;
 	const char *name;
@@ -300,9 +301,7 @@ TEST_F(alloc, limit_holds_in_softirq_and_hardirq)
 	REQUIRE_DEV();
 	name = make_pool(_metadata, self, "limirq", 256, 16, 0, 0);
 	hold(_metadata, self, name, 10, SOFTIRQ, 0, 10);
-	err = pt_hold(self->tfd, name, 10, HARDIRQ, 0, &done);
-	if (err == -EOPNOTSUPP)
-		SKIP(return, "no hardirq context on this kernel (PREEMPT_RT)");
+	err = pt_hold(self->tfd, name, 10, IRQ, 0, &done);
 	ASSERT_EQ(0, err);
 	EXPECT_EQ(6U, done);
 	info(_metadata, self, name, &i);
@@ -371,7 +370,7 @@ TEST_F(alloc, zalloc_returns_zeroed_objects)
 	EXPECT_EQ(64U, done);
 }
 
-TEST_F(alloc, zalloc_zeroes_in_hardirq)
+TEST_F(alloc, zalloc_zeroes_in_irq_handler)
 {
 	const char *name;
 	__u32 done;
@@ -381,9 +380,7 @@ TEST_F(alloc, zalloc_zeroes_in_hardirq)
 	name = make_pool(_metadata, self, "zirq", 4096, 0, 0, 0);
 	hold(_metadata, self, name, 16, PROCESS, 0, 16);
 	release(_metadata, self, name, 0, PROCESS, 0, 16);
-	err = pt_hold(self->tfd, name, 16, HARDIRQ, PKTPOOL_TEST_F_ZERO, &done);
-	if (err == -EOPNOTSUPP)
-		SKIP(return, "no hardirq context on this kernel (PREEMPT_RT)");
+	err = pt_hold(self->tfd, name, 16, IRQ, PKTPOOL_TEST_F_ZERO, &done);
 	EXPECT_EQ(0, err);
 	EXPECT_EQ(16U, done);
 }
@@ -440,7 +437,7 @@ TEST_F(alloc, softirq_alloc_and_free_balance)
 	EXPECT_EQ(64U, i.frees);
 }
 
-TEST_F(alloc, hardirq_alloc_and_free_balance)
+TEST_F(alloc, irq_handler_alloc_and_free_balance)
 {
 	struct pktpool_pool_info i;
 	const char *name;
@@ -449,16 +446,14 @@ TEST_F(alloc, hardirq_alloc_and_free_balance)
 
 	REQUIRE_DEV();
 	name = make_pool(_metadata, self, "hard", 256, 0, 0, 0);
-	err = pt_hold(self->tfd, name, 32, HARDIRQ, 0, &done);
-	if (err == -EOPNOTSUPP)
-		SKIP(return, "no hardirq context on this kernel (PREEMPT_RT)");
+	err = pt_hold(self->tfd, name, 32, IRQ, 0, &done);
 	ASSERT_EQ(0, err);
 	ASSERT_EQ(32U, done);
-	hold(_metadata, self, name, 32, HARDIRQ, PKTPOOL_TEST_F_BULK, 32);
+	hold(_metadata, self, name, 32, IRQ, PKTPOOL_TEST_F_BULK, 32);
 	info(_metadata, self, name, &i);
 	EXPECT_EQ(64U, i.in_use);
-	release(_metadata, self, name, 32, HARDIRQ, PKTPOOL_TEST_F_BULK, 32);
-	release(_metadata, self, name, 0, HARDIRQ, 0, 32);
+	release(_metadata, self, name, 32, IRQ, PKTPOOL_TEST_F_BULK, 32);
+	release(_metadata, self, name, 0, IRQ, 0, 32);
 	info(_metadata, self, name, &i);
 	EXPECT_EQ(0U, i.in_use);
 	EXPECT_EQ(64U, i.allocs);
@@ -474,9 +469,7 @@ TEST_F(alloc, objects_move_freely_between_contexts)
 
 	REQUIRE_DEV();
 	name = make_pool(_metadata, self, "mix", 256, 0, 0, 0);
-	err = pt_hold(self->tfd, name, 20, HARDIRQ, 0, &done);
-	if (err == -EOPNOTSUPP)
-		SKIP(return, "no hardirq context on this kernel (PREEMPT_RT)");
+	err = pt_hold(self->tfd, name, 20, IRQ, 0, &done);
 	ASSERT_EQ(0, err);
 	hold(_metadata, self, name, 20, PROCESS, 0, 20);
 	release(_metadata, self, name, 25, SOFTIRQ, 0, 25);
@@ -595,7 +588,7 @@ TEST_F(alloc, reserve_grown_by_set_serves_allocs)
 	EXPECT_EQ(2U, i.fail_nomem);
 }
 
-TEST_F(alloc, reserve_serves_hardirq_allocs_under_memory_pressure)
+TEST_F(alloc, reserve_serves_irq_handler_allocs_under_memory_pressure)
 {
 	struct pktpool_pool_info i;
 	const char *name;
@@ -608,10 +601,8 @@ TEST_F(alloc, reserve_serves_hardirq_allocs_under_memory_pressure)
 		return;
 	name = make_pool(_metadata, self, "rirq", 256, 0, 4, 0);
 	ASSERT_EQ(0, pp_fail_slab_set(1000000));
-	err = pt_hold(self->tfd, name, 5, HARDIRQ, 0, &done);
+	err = pt_hold(self->tfd, name, 5, IRQ, 0, &done);
 	ASSERT_EQ(0, pp_fail_slab_set(0));
-	if (err == -EOPNOTSUPP)
-		SKIP(return, "no hardirq context on this kernel (PREEMPT_RT)");
 	ASSERT_EQ(0, err);
 	EXPECT_EQ(4U, done);
 	info(_metadata, self, name, &i);

@@ -6,11 +6,12 @@
  *       hold COUNT objects, print how many were handed out
  *   pktpool_testctl release POOL [COUNT] [WORD...]
  *       release COUNT held objects (default: all), print how many
- *   WORD: process (default), softirq or hardirq: the context;
+ *   WORD: process (default), softirq or irq (an interrupt handler: hard irq,
+ *         threaded on PREEMPT_RT; "hardirq" is the same): the context;
  *         atomic: GFP_ATOMIC; bulk: alloc_bulk/free_bulk; zero: zalloc
  *   pktpool_testctl run TEST [POOL [ARG]]
- *       TEST: both_cpus, bad_free, lifecycle, cross_cpu; prints the result,
- *       out[] and msg
+ *       TEST: both_cpus, bad_free, lifecycle, cross_cpu, node_count,
+ *       drain_node, undrain_node; prints the result, out[] and msg
  *
  * Exit status: 0 success (for run: result 0), 1 failure, 2 usage error.
  */
@@ -21,6 +22,9 @@ static const char *const tests[] = {
 	[PKTPOOL_TEST_BAD_FREE] = "bad_free",
 	[PKTPOOL_TEST_LIFECYCLE] = "lifecycle",
 	[PKTPOOL_TEST_CROSS_CPU] = "cross_cpu",
+	[PKTPOOL_TEST_NODE_COUNT] = "node_count",
+	[PKTPOOL_TEST_DRAIN_NODE] = "drain_node",
+	[PKTPOOL_TEST_UNDRAIN_NODE] = "undrain_node",
 };
 
 static int usage(void)
@@ -28,8 +32,9 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: pktpool_testctl hold POOL COUNT [WORD...]\n"
 		"       pktpool_testctl release POOL [COUNT] [WORD...]\n"
-		"       WORD: process|softirq|hardirq, atomic, bulk, zero\n"
-		"       pktpool_testctl run both_cpus|bad_free|lifecycle|cross_cpu [POOL [ARG]]\n");
+		"       WORD: process|softirq|irq, atomic, bulk, zero\n"
+		"       pktpool_testctl run TEST [POOL [ARG]]\n"
+		"       TEST: both_cpus|bad_free|lifecycle|cross_cpu|node_count|drain_node|undrain_node\n");
 	return 2;
 }
 
@@ -60,8 +65,9 @@ static bool parse_words(char **words, int nr, __u32 *ctx, __u32 *flags)
 			*ctx = PKTPOOL_TEST_CTX_PROCESS;
 		else if (!strcmp(words[i], "softirq"))
 			*ctx = PKTPOOL_TEST_CTX_SOFTIRQ;
-		else if (!strcmp(words[i], "hardirq"))
-			*ctx = PKTPOOL_TEST_CTX_HARDIRQ;
+		else if (!strcmp(words[i], "irq") ||
+			 !strcmp(words[i], "hardirq"))
+			*ctx = PKTPOOL_TEST_CTX_IRQ;
 		else if (!strcmp(words[i], "atomic"))
 			*flags |= PKTPOOL_TEST_F_ATOMIC;
 		else if (!strcmp(words[i], "bulk"))

@@ -311,6 +311,18 @@ else
 	ok "insmod pktpool_test.ko"
 fi
 check "/dev/pktpool_test is a character device" test -c /dev/pktpool_test
+# The "irq" context of the test module is a real interrupt handler: hard
+# irq context without PREEMPT_RT, an irq thread of its own with it.
+irq_threads() {
+	grep -l '^irq/[0-9]*-pktpool' /proc/[0-9]*/comm 2>/dev/null | wc -l
+}
+if uname -v | grep -q PREEMPT_RT; then
+	check "PREEMPT_RT: the test module's interrupt handler has an irq thread" \
+		test "$(irq_threads)" -eq 1
+else
+	check "no PREEMPT_RT: the test module's interrupt handler is not threaded" \
+		test "$(irq_threads)" -eq 0
+fi
 
 # --- 3. pktpoolctl --------------------------------------------------------
 
@@ -383,7 +395,7 @@ expect "pktpoolctl with a missing device says what to do" 1 \
 
 # --- 4. selftest programs -------------------------------------------------
 
-# The allocation tests drive the module hardest (hardirq, every CPU at
+# The allocation tests drive the module hardest (irq handler, every CPU at
 # once); they go last so that a crash there loses as little as possible.
 for t in "$ST"/pktpool_*_test; do
 	[ "$t" = "$ST/pktpool_alloc_test" ] || run_tap "$t" "$(basename "$t")"

@@ -130,6 +130,7 @@ numa_args=()
 if [ "$numa" = 1 ]; then
 	[ "$smp" = 2 ] || { echo "$0: --numa needs SMP=2" >&2; exit 2; }
 	smp_arg="2,sockets=2,cores=1,threads=1"
+	# shellcheck disable=SC2054 # QEMU's own commas
 	numa_args=(-object "memory-backend-ram,id=m0,size=$((mem - mem / 4))M"
 		-object "memory-backend-ram,id=m1,size=$((mem / 4))M"
 		-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1)

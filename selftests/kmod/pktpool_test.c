@@ -3,9 +3,10 @@
  * pktpool_test: drives pktpool's in-kernel API for the selftests.
  *
  * /dev/pktpool_test holds objects on behalf of userspace (HOLD, RELEASE)
- * in process, softirq or hardirq context, and runs scenarios only the
- * kernel side can set up (RUN): every CPU at once, frees on another CPU,
- * the API's reference rules and the debug checks on bad frees.
+ * in process context, softirq context or an interrupt handler, and runs
+ * scenarios only the kernel side can set up (RUN): every CPU at once, frees
+ * on another CPU, the API's reference rules, the debug checks on bad frees
+ * and where a NUMA pool's objects come from.
  *
  * Held objects live in one array per pool, under pktpool_test_lock. A pool
  * with objects held is pinned by a pktpool_get() reference, dropped when
@@ -17,6 +18,8 @@
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/irq_work.h>
 #include <linux/kthread.h>
 #include <linux/list.h>
@@ -141,16 +144,64 @@ static void pktpool_test_timer_fn(struct timer_list *t)
 	complete(&job->completion);
 }
 
-static void pktpool_test_irq_work_fn(struct irq_work *work)
-{
-	struct pktpool_test_job *job;
+/*
+ * The context a driver's interrupt handler runs in: a handler registered
+ * with request_irq() on an interrupt of this module's own, raised from
+ * hard irq context (irq_work) through generic_handle_irq(), as an
+ * interrupt controller's code would. Without PREEMPT_RT the handler runs
+ * right there, in hard irq context; PREEMPT_RT forces every such handler
+ * into an irq thread, which is where drivers allocate on that kernel.
+ */
+static unsigned int pktpool_test_irq;
+/* The job of the one HOLD or RELEASE running, under pktpool_test_lock. */
+static struct pktpool_test_job *pktpool_test_irq_job;
 
-	job = container_of(work, struct pktpool_test_job, work);
-	if (!in_hardirq())
+static irqreturn_t pktpool_test_irq_fn(int irq, void *dev_id)
+{
+	struct pktpool_test_job *job = READ_ONCE(pktpool_test_irq_job);
+
+	if (!job)
+		return IRQ_NONE;
+	if (in_hardirq() == IS_ENABLED(CONFIG_PREEMPT_RT))
 		job->err = -EPROTO;
 	else
 		pktpool_test_job_do(job);
 	complete(&job->completion);
+	return IRQ_HANDLED;
+}
+
+static void pktpool_test_irq_raise(struct irq_work *work)
+{
+	generic_handle_irq(pktpool_test_irq);
+}
+
+static int __init pktpool_test_irq_init(void)
+{
+	int irq, err;
+
+	/*
+	 * No owner: an owner module is pinned while its interrupt is
+	 * requested, and this module only frees it on its way out.
+	 */
+	irq = __irq_alloc_descs(-1, 0, 1, NUMA_NO_NODE, NULL, NULL);
+	if (irq < 0)
+		return irq;
+	irq_set_chip_and_handler(irq, &dummy_irq_chip, handle_simple_irq);
+	irq_modify_status(irq, IRQ_NOREQUEST | IRQ_NOPROBE, 0);
+	err = request_irq(irq, pktpool_test_irq_fn, 0, "pktpool_test",
+			  &pktpool_test_irq);
+	if (err) {
+		irq_free_desc(irq);
+		return err;
+	}
+	pktpool_test_irq = irq;
+	return 0;
+}
+
+static void pktpool_test_irq_exit(void)
+{
+	free_irq(pktpool_test_irq, &pktpool_test_irq);
+	irq_free_desc(pktpool_test_irq);
 }
 
 /* Process context. Run the job where it asks to run and wait for it. */
@@ -168,14 +219,17 @@ static int pktpool_test_job_run(struct pktpool_test_job *job)
 		/* The callback may still be returning; let it finish. */
 		del_timer_sync(&job->timer);
 		break;
-	case PKTPOOL_TEST_CTX_HARDIRQ:
-		if (IS_ENABLED(CONFIG_PREEMPT_RT))
-			return -EOPNOTSUPP;
+	case PKTPOOL_TEST_CTX_IRQ:
+		lockdep_assert_held(&pktpool_test_lock);
 		init_completion(&job->completion);
-		job->work = IRQ_WORK_INIT_HARD(pktpool_test_irq_work_fn);
+		WRITE_ONCE(pktpool_test_irq_job, job);
+		job->work = IRQ_WORK_INIT_HARD(pktpool_test_irq_raise);
 		irq_work_queue(&job->work);
 		wait_for_completion(&job->completion);
 		irq_work_sync(&job->work);
+		/* The handler (or its thread) may still be returning. */
+		synchronize_irq(pktpool_test_irq);
+		WRITE_ONCE(pktpool_test_irq_job, NULL);
 		break;
 	default:
 		return -EINVAL;
@@ -229,7 +283,7 @@ static int pktpool_test_hold_check(const struct pktpool_test_hold *req,
 {
 	if (!pktpool_test_name_ok(req->pool))
 		return -EINVAL;
-	if (req->ctx > PKTPOOL_TEST_CTX_HARDIRQ)
+	if (req->ctx > PKTPOOL_TEST_CTX_IRQ)
 		return -EINVAL;
 	if (req->flags & ~PKTPOOL_TEST_F_ALL)
 		return -EINVAL;
@@ -799,6 +853,88 @@ out:
 	}
 }
 
+/*
+ * NODE_COUNT: where the objects held from a pool are, for a test that
+ * created the pool on a node.
+ */
+static void pktpool_test_node_count(struct pktpool_test_run *run)
+{
+	struct pktpool_test_held *h;
+	unsigned int i;
+
+	if (run->arg >= nr_node_ids) {
+		pktpool_test_fail(run, -EINVAL, "no node %u", run->arg);
+		return;
+	}
+	mutex_lock(&pktpool_test_lock);
+	h = pktpool_test_held_find(run->pool);
+	if (!h) {
+		pktpool_test_fail(run, -ENOENT, "nothing held from '%s'",
+				  run->pool);
+		goto out;
+	}
+	run->out[0] = h->nr;
+	for (i = 0; i < h->nr; i++) {
+		if (page_to_nid(virt_to_page(h->objs[i])) == run->arg)
+			run->out[1]++;
+		else
+			run->out[2]++;
+	}
+out:
+	mutex_unlock(&pktpool_test_lock);
+}
+
+/* Pages DRAIN_NODE took, until UNDRAIN_NODE or rmmod; pktpool_test_lock. */
+static LIST_HEAD(pktpool_test_drained);
+
+/*
+ * DRAIN_NODE: run a node dry the way the page allocator sees it. Take every
+ * page it hands out from that node alone without reclaiming anything, so
+ * the node is left at its watermark and allocations that prefer it fall
+ * back to other nodes. Large pages first, then smaller: quick under TCG.
+ */
+static void pktpool_test_drain_node(struct pktpool_test_run *run)
+{
+	const gfp_t gfp = __GFP_THISNODE | __GFP_NORETRY | __GFP_NOWARN |
+			  __GFP_NOMEMALLOC | __GFP_COMP;
+	struct page *page;
+	int order;
+
+	if (run->arg >= nr_node_ids || !node_online(run->arg)) {
+		pktpool_test_fail(run, -EINVAL, "no node %u online", run->arg);
+		return;
+	}
+	mutex_lock(&pktpool_test_lock);
+	if (!list_empty(&pktpool_test_drained)) {
+		pktpool_test_fail(run, -EBUSY, "a node is drained already");
+		goto out;
+	}
+	for (order = 9; order >= 0; order--) {
+		while ((page = alloc_pages_node(run->arg, gfp, order))) {
+			list_add(&page->lru, &pktpool_test_drained);
+			run->out[0] += 1UL << order;
+			cond_resched();
+		}
+	}
+out:
+	mutex_unlock(&pktpool_test_lock);
+}
+
+/* Give back what DRAIN_NODE took; returns the number of pages. */
+static unsigned long pktpool_test_undrain(void)
+{
+	struct page *page, *tmp;
+	unsigned long nr = 0;
+
+	lockdep_assert_held(&pktpool_test_lock);
+	list_for_each_entry_safe(page, tmp, &pktpool_test_drained, lru) {
+		list_del(&page->lru);
+		nr += 1UL << compound_order(page);
+		__free_pages(page, compound_order(page));
+	}
+	return nr;
+}
+
 static int pktpool_test_run(struct pktpool_test_run *run)
 {
 	struct pktpool *pool;
@@ -831,6 +967,17 @@ static int pktpool_test_run(struct pktpool_test_run *run)
 		return 0;
 	case PKTPOOL_TEST_LIFECYCLE:
 		pktpool_test_lifecycle(run);
+		return 0;
+	case PKTPOOL_TEST_NODE_COUNT:
+		pktpool_test_node_count(run);
+		return 0;
+	case PKTPOOL_TEST_DRAIN_NODE:
+		pktpool_test_drain_node(run);
+		return 0;
+	case PKTPOOL_TEST_UNDRAIN_NODE:
+		mutex_lock(&pktpool_test_lock);
+		run->out[0] = pktpool_test_undrain();
+		mutex_unlock(&pktpool_test_lock);
 		return 0;
 	default:
 		return -EINVAL;
@@ -888,7 +1035,15 @@ static struct miscdevice pktpool_test_dev = {
 
 static int __init pktpool_test_init(void)
 {
-	return misc_register(&pktpool_test_dev);
+	int err;
+
+	err = pktpool_test_irq_init();
+	if (err)
+		return err;
+	err = misc_register(&pktpool_test_dev);
+	if (err)
+		pktpool_test_irq_exit();
+	return err;
 }
 
 static void __exit pktpool_test_exit(void)
@@ -903,7 +1058,9 @@ static void __exit pktpool_test_exit(void)
 		pktpool_free_bulk(h->pool, h->nr, h->objs);
 		pktpool_test_held_drop(h);
 	}
+	pktpool_test_undrain();
 	mutex_unlock(&pktpool_test_lock);
+	pktpool_test_irq_exit();
 }
 
 module_init(pktpool_test_init);

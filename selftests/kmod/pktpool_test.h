@@ -15,7 +15,11 @@
 /* Where an allocation or free runs. */
 #define PKTPOOL_TEST_CTX_PROCESS	0	/* the ioctl caller's context */
 #define PKTPOOL_TEST_CTX_SOFTIRQ	1	/* a timer callback */
-#define PKTPOOL_TEST_CTX_HARDIRQ	2	/* irq_work in hard irq context */
+/*
+ * An interrupt handler (request_irq()): hard irq context, or the handler's
+ * irq thread on PREEMPT_RT, where every such handler is threaded.
+ */
+#define PKTPOOL_TEST_CTX_IRQ		2
 
 /* Bits of pktpool_test_hold.flags. */
 #define PKTPOOL_TEST_F_ATOMIC	(1U << 0)	/* GFP_ATOMIC, else GFP_KERNEL */
@@ -31,15 +35,16 @@
  */
 /*
  * HOLD takes at most PKTPOOL_TEST_HOLD_MAX objects per call, and at most
- * PKTPOOL_TEST_IRQ_MAX in softirq or hardirq context (-EINVAL beyond).
+ * PKTPOOL_TEST_IRQ_MAX in softirq or irq context (-EINVAL beyond).
  * Objects allocated without PKTPOOL_TEST_F_ZERO are filled with
  * PKTPOOL_TEST_POISON so that a later zalloc of the same memory has
  * something to clear. With PKTPOOL_TEST_F_ZERO, a non-zero byte makes the
  * call fail with -EIO (the objects stay held, done counts them).
  * PKTPOOL_TEST_F_ZERO cannot be combined with PKTPOOL_TEST_F_BULK.
- * In softirq and hardirq context GFP_ATOMIC is used whatever the flags say;
- * hardirq context is not offered on PREEMPT_RT (-EOPNOTSUPP). A callback
- * that finds itself in another context than asked fails the call (-EPROTO).
+ * In softirq and irq context GFP_ATOMIC is used whatever the flags say. A
+ * callback that finds itself in another context than asked (say, an irq
+ * handler not in hard irq context without PREEMPT_RT, or in it with
+ * PREEMPT_RT) fails the call (-EPROTO).
  */
 #define PKTPOOL_TEST_HOLD_MAX	1048576
 #define PKTPOOL_TEST_IRQ_MAX	65536
@@ -60,11 +65,19 @@ struct pktpool_test_hold {
  * BAD_FREE: on a debug pool, a foreign pointer and a double free are caught.
  * LIFECYCLE: the API's create/get/put/destroy rules.
  * CROSS_CPU: arg objects allocated on one CPU and freed on the other.
+ * NODE_COUNT: of the objects held from pool, how many are on NUMA node arg.
+ * DRAIN_NODE: take every page node arg gives without reclaim, so that
+ *	allocations preferring it fall back to other nodes; kept until
+ *	UNDRAIN_NODE or rmmod (-EBUSY while a node is drained).
+ * UNDRAIN_NODE: give those pages back.
  */
 #define PKTPOOL_TEST_BOTH_CPUS	1
 #define PKTPOOL_TEST_BAD_FREE	2
 #define PKTPOOL_TEST_LIFECYCLE	3
 #define PKTPOOL_TEST_CROSS_CPU	4
+#define PKTPOOL_TEST_NODE_COUNT	5
+#define PKTPOOL_TEST_DRAIN_NODE	6
+#define PKTPOOL_TEST_UNDRAIN_NODE 7
 
 /*
  * RUN fails with -EINVAL for an unknown test or an unterminated pool name;
@@ -76,6 +89,8 @@ struct pktpool_test_hold {
  * out[] of CROSS_CPU: objects, allocs delta, frees delta, in_use after.
  * out[] of BAD_FREE: bad_frees, in_use, allocs, frees.
  * out[] of LIFECYCLE: the number of steps that passed.
+ * out[] of NODE_COUNT: objects held, on node arg, on other nodes.
+ * out[] of DRAIN_NODE and UNDRAIN_NODE: pages taken / given back.
  */
 #define PKTPOOL_TEST_ROUNDS_MAX	1000000
 
