@@ -10,8 +10,9 @@
  *         threaded on PREEMPT_RT; "hardirq" is the same): the context;
  *         atomic: GFP_ATOMIC; bulk: alloc_bulk/free_bulk; zero: zalloc
  *   pktpool_testctl run TEST [POOL [ARG]]
- *       TEST: both_cpus, bad_free, lifecycle, cross_cpu, node_count,
- *       drain_node, undrain_node; prints the result, out[] and msg
+ *       TEST: both_cpus, bad_free, lifecycle, cross_cpu, bulk_null,
+ *       node_count, drain_node, undrain_node; prints the result, out[]
+ *       and msg
  *
  * Exit status: 0 success (for run: result 0), 1 failure, 2 usage error.
  */
@@ -22,6 +23,7 @@ static const char *const tests[] = {
 	[PKTPOOL_TEST_BAD_FREE] = "bad_free",
 	[PKTPOOL_TEST_LIFECYCLE] = "lifecycle",
 	[PKTPOOL_TEST_CROSS_CPU] = "cross_cpu",
+	[PKTPOOL_TEST_BULK_NULL] = "bulk_null",
 	[PKTPOOL_TEST_NODE_COUNT] = "node_count",
 	[PKTPOOL_TEST_DRAIN_NODE] = "drain_node",
 	[PKTPOOL_TEST_UNDRAIN_NODE] = "undrain_node",
@@ -34,7 +36,7 @@ static int usage(void)
 		"       pktpool_testctl release POOL [COUNT] [WORD...]\n"
 		"       WORD: process|softirq|irq, atomic, bulk, zero\n"
 		"       pktpool_testctl run TEST [POOL [ARG]]\n"
-		"       TEST: both_cpus|bad_free|lifecycle|cross_cpu|node_count|drain_node|undrain_node\n");
+		"       TEST: both_cpus|bad_free|lifecycle|cross_cpu|bulk_null|node_count|drain_node|undrain_node\n");
 	return 2;
 }
 

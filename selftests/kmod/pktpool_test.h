@@ -65,6 +65,8 @@ struct pktpool_test_hold {
  * BAD_FREE: on a debug pool, a foreign pointer and a double free are caught.
  * LIFECYCLE: the API's create/get/put/destroy rules.
  * CROSS_CPU: arg objects allocated on one CPU and freed on the other.
+ * BULK_NULL: pktpool_free_bulk() with NULL entries among the objects
+ *	frees the objects and ignores the NULLs, as pktpool_free() does.
  * NODE_COUNT: of the objects held from pool, how many are on NUMA node arg.
  * DRAIN_NODE: take every page node arg gives without reclaim, so that
  *	allocations preferring it fall back to other nodes; kept until
@@ -75,9 +77,10 @@ struct pktpool_test_hold {
 #define PKTPOOL_TEST_BAD_FREE	2
 #define PKTPOOL_TEST_LIFECYCLE	3
 #define PKTPOOL_TEST_CROSS_CPU	4
-#define PKTPOOL_TEST_NODE_COUNT	5
-#define PKTPOOL_TEST_DRAIN_NODE	6
-#define PKTPOOL_TEST_UNDRAIN_NODE 7
+#define PKTPOOL_TEST_BULK_NULL	5
+#define PKTPOOL_TEST_NODE_COUNT	6
+#define PKTPOOL_TEST_DRAIN_NODE	7
+#define PKTPOOL_TEST_UNDRAIN_NODE 8
 
 /*
  * RUN fails with -EINVAL for an unknown test or an unterminated pool name;
@@ -89,6 +92,8 @@ struct pktpool_test_hold {
  * out[] of CROSS_CPU: objects, allocs delta, frees delta, in_use after.
  * out[] of BAD_FREE: bad_frees, in_use, allocs, frees.
  * out[] of LIFECYCLE: the number of steps that passed.
+ * out[] of BULK_NULL: objects, in_use after the free, NULLs handed out by
+ * the next alloc_bulk, objects it returned.
  * out[] of NODE_COUNT: objects held, on node arg, on other nodes.
  * out[] of DRAIN_NODE and UNDRAIN_NODE: pages taken / given back.
  */
