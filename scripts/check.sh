@@ -116,6 +116,7 @@ start=$SECONDS
 if stage build build_user; then
 	stage checkpatch scripts/checkpatch.sh
 	stage spec scripts/check-spec.py
+	stage kver selftests/kver-tests.sh
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
 	declare -A built=()

@@ -14,9 +14,11 @@
 #
 # Prints the answer on stdout. When the kernel is missing or only half
 # installed (image without headers, or the other way round) it says which
-# package to install on stderr and exits 1.
+# package to install on stderr and exits 1. PKTPOOL_SYSROOT=DIR looks for
+# /boot and /lib/modules under DIR instead (for selftests/kver-tests.sh).
 set -euo pipefail
 
+sys=${PKTPOOL_SYSROOT:-}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/kernels.sh
 . "$here/kernels.sh"
@@ -42,7 +44,7 @@ esac
 want=${1:-${KVER:-}}
 if [ -z "$want" ]; then
 	run=$(uname -r)
-	if [ -e "/boot/vmlinuz-$run" ] && [ -e "/lib/modules/$run/build/Makefile" ]; then
+	if [ -e "$sys/boot/vmlinuz-$run" ] && [ -e "$sys/lib/modules/$run/build/Makefile" ]; then
 		want=$run
 	else
 		want=$pktpool_kernel_default
@@ -75,15 +77,15 @@ case $kver in
 esac
 # Both halves, whatever named the kernel: an image without headers cannot
 # build the module, headers without an image cannot boot it.
-[ -r "/boot/vmlinuz-$kver" ] ||
+[ -r "$sys/boot/vmlinuz-$kver" ] ||
 	die "kernel $kver: no /boot/vmlinuz-$kver (install linux-image-$kver, or run scripts/deps.sh)"
-[ -r "/lib/modules/$kver/modules.dep" ] ||
+[ -r "$sys/lib/modules/$kver/modules.dep" ] ||
 	die "kernel $kver: no /lib/modules/$kver/modules.dep (reinstall linux-image-$kver)"
-[ -r "/lib/modules/$kver/build/Makefile" ] ||
+[ -r "$sys/lib/modules/$kver/build/Makefile" ] ||
 	die "kernel $kver: no build files in /lib/modules/$kver/build (install linux-headers-$kver, or run scripts/deps.sh)"
 
 if [ "$what" = kdir ]; then
-	echo "/lib/modules/$kver/build"
+	echo "$sys/lib/modules/$kver/build"
 else
 	echo "$kver"
 fi
