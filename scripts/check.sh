@@ -4,8 +4,9 @@
 # kernel pktpool supports (scripts/kernels.sh) under QEMU, plus one run
 # with preempt=full and one guest with two NUMA nodes. Every stage prints
 # TAP; the last line sums them all up as "N passed, N failed"
-# (", N skipped" when some were), after a "# wall time:" comment with the
-# time each kernel's build and guest run took.
+# (", N skipped" when some were), after "# wall time:" (each kernel's
+# build and guest run) and "# guest time:" (each guest alone, without the
+# wait for another run's guest) comments.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -140,6 +141,12 @@ if stage build build_user; then
 	done
 fi
 echo "# wall time: ${times[*]/%/,} total $((SECONDS - start))s"
+# The guests alone, without waiting for other runs' guests (run.sh's lock).
+guest_times=$(awk '/^vm: guest time [0-9]+s / {
+		run = FILENAME; sub(/.*\/vm-/, "", run); sub(/\.tap$/, "", run)
+		printf "%s%s %s", sep, run, $4; sep = ", "
+	}' "$results"/vm-*.tap 2>/dev/null)
+[ -z "$guest_times" ] || echo "# guest time: $guest_times"
 
 # Count every TAP result line of every stage, nested or not.
 cat "$results"/*.tap | awk '
