@@ -22,7 +22,7 @@ KDIR ?= $(if $(wildcard $(RUN_KDIR)),$(RUN_KDIR),$(VM_KDIR))
 export VM_KVER
 
 .PHONY: all module lib tools selftests deps ksrc check demo bench \
-	checkpatch install clean help
+	checkpatch install clean help fuzz
 
 all: module lib tools selftests
 
@@ -50,6 +50,12 @@ ksrc: deps
 check: deps ksrc
 	@scripts/check.sh
 
+# The fuzzer alone in a guest, FUZZ_SECONDS long (default 600); FUZZ_SEED
+# replays a run. See README.md, "Fuzzing".
+fuzz: deps ksrc
+	@$(MAKE) --no-print-directory KDIR=$(VM_KDIR) all >/dev/null
+	@scripts/fuzz.sh
+
 demo: deps ksrc
 	@$(MAKE) --no-print-directory KDIR=$(VM_KDIR) all >/dev/null
 	@scripts/vm/run.sh -- $(TOP)/scripts/demo.sh
@@ -75,5 +81,6 @@ help:
 	@echo "make            build module ($(KDIR)), library, tools, tests"
 	@echo "make check      install deps, run every test (host + VM), checkpatch"
 	@echo "make demo       install deps, boot a VM and show pools in use"
+	@echo "make fuzz       install deps, fuzz the module in a VM (FUZZ_SECONDS, FUZZ_SEED)"
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
 	@echo "make install    install libpktpool and pktpoolctl (PREFIX, DESTDIR)"

@@ -53,6 +53,9 @@ if stage build build; then
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
 	stage vm scripts/vm/run.sh -- "$top/selftests/vm-tests.sh"
+	# The fuzzer for a bounded number of syscalls (make fuzz: longer).
+	stage fuzz scripts/vm/run.sh --log "$top/build/vm/fuzz-console.log" \
+		-- "$top/selftests/fuzz/fuzz.sh"
 fi
 
 # Count every TAP result line of every stage, nested or not.

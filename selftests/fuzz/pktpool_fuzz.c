@@ -198,15 +198,19 @@ static void tr(const char *fmt, ...)
 
 	if (!trace)
 		return;
+	if (in_child)
+		fputs("  [child] ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
 
+static uint64_t replay_ops;
+
 static uint64_t cur_ops(void)
 {
-	return me ? me->ops : 0;
+	return me ? me->ops : replay_ops;
 }
 
 /* A rule that must hold whatever the input did not: report and stop. */
@@ -237,6 +241,7 @@ struct fz_attach {
 	int file;
 	uint32_t id;
 	uint32_t access;
+	uint64_t size;		/* the region's mmap_size */
 };
 
 struct fz_region {
@@ -249,6 +254,7 @@ struct fz_map {
 	size_t len;
 	int prot;
 	uint32_t id;
+	bool in_arena;		/* calls may reach past it: it is all ours */
 };
 
 static struct fz_file files[FZ_FDS];
@@ -304,7 +310,7 @@ static struct fz_attach *find_attach(int file, uint32_t id)
 	return NULL;
 }
 
-static void note_attach(int file, uint32_t id, uint32_t access)
+static void note_attach(int file, uint32_t id, uint32_t access, uint64_t size)
 {
 	struct fz_attach *a = find_attach(file, id);
 	unsigned int i;
@@ -321,6 +327,7 @@ static void note_attach(int file, uint32_t id, uint32_t access)
 	a->file = file;
 	a->id = id;
 	a->access = access;
+	a->size = size;
 }
 
 static void note_detach(int file, uint32_t id)
@@ -1033,7 +1040,8 @@ static void op_region_create(void)
 	if (!avoid[6] && f->accmode == O_RDONLY)
 		violation("REGION_CREATE succeeded on a file opened O_RDONLY");
 	remember_region(c.id, c.mmap_size);
-	note_attach(f->file, c.id, PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE);
+	note_attach(f->file, c.id, PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE,
+		    c.mmap_size);
 }
 
 static void op_region_attach(bool attach_it)
@@ -1073,7 +1081,7 @@ static void op_region_attach(bool attach_it)
 			violation("REGION_ATTACH: access %u asked, %u granted, %llu attached",
 				  access, i.access,
 				  (unsigned long long)i.attached);
-		note_attach(f->file, i.id, access);
+		note_attach(f->file, i.id, access, i.mmap_size);
 	}
 }
 
@@ -1171,6 +1179,31 @@ static size_t page_up(uint64_t n)
 	return (size_t)((n + FZ_PAGE - 1) & ~(FZ_PAGE - 1));
 }
 
+static bool in_arena(const char *addr, size_t len)
+{
+	return addr >= arena && len <= FZ_ARENA &&
+	       (size_t)(addr - arena) <= FZ_ARENA - len;
+}
+
+/*
+ * Give freed arena pages back to the arena, so that the kernel places
+ * nothing else there for a later MAP_FIXED to clobber.
+ */
+static void arena_refill(char *addr, size_t len)
+{
+	if (!in_arena(addr, len))
+		return;
+	mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+	     MAP_NORESERVE, -1, 0);
+	count_call();
+}
+
+/* The mapping and the page after it are ours to hit. */
+static bool may_overrun(const struct fz_map *m)
+{
+	return m->in_arena && in_arena(m->addr, m->len + FZ_PAGE);
+}
+
 /* An address in the arena with room for len bytes. */
 static char *arena_spot(size_t len)
 {
@@ -1189,14 +1222,30 @@ static void op_mmap(void)
 	uint64_t off = (uint64_t)r->id << 32;
 	size_t len = page_up(r->size);
 	char *want = NULL, *p;
-	unsigned int i;
+	unsigned int i, n;
 
 	for (i = 0; i < FZ_MAPS; i++)
 		if (!maps[i].addr)
 			slot = (int)i;
 	if (slot < 0)
 		return;
-	if (!r->id || chance(5))
+	/* Mostly a region one of our files attached, through that file. */
+	at = NULL;
+	for (i = 0, n = (unsigned int)below(64); i < 64 && !at; i++)
+		if (attach[(n + i) % 64].file)
+			at = &attach[(n + i) % 64];
+	if (at && chance(75)) {
+		for (i = 0; i < FZ_FDS; i++)
+			if (files[i].fd >= 0 && files[i].file == at->file) {
+				f = &files[i];
+				fd = f->fd;
+				off = (uint64_t)at->id << 32;
+				len = page_up(at->size);
+				r = NULL;
+				break;
+			}
+	}
+	if (r && (!r->id || chance(5)))
 		off = chance(50) ? 0 : (uint64_t)pick_u32_edge() << 32;
 	switch (below(12)) {
 	case 0: off += FZ_PAGE; break;
@@ -1227,23 +1276,33 @@ static void op_mmap(void)
 	case 1: flags |= MAP_POPULATE; break;
 	case 2: flags |= MAP_LOCKED; break;
 	case 3: flags = MAP_SHARED_VALIDATE | (chance(50) ? MAP_SYNC : 0); break;
-	case 4: case 5:
-		/* Over a mapping of ours, or anywhere in the arena. */
+	case 4: case 5: case 6: case 7:
+		break;	/* where the kernel likes */
+	default:
+		/* Anywhere in the arena, or over a mapping of ours there. */
 		m = pick_map();
-		want = m && chance(50) ? m->addr : arena_spot(len);
-		flags |= chance(70) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
+		want = m && m->in_arena && len <= m->len && chance(20) ?
+		       m->addr : arena_spot(len);
+		flags |= chance(90) ? MAP_FIXED : MAP_FIXED_NOREPLACE;
 		break;
-	default: break;
 	}
 	p = mmap(want, len, prot, flags, fd, (off_t)off);
 	count_call();
 	tr("mmap(%p, %zu, %#x, %#x, %d, %#llx) = %p", (void *)want, len, prot,
 	   flags, fd, (unsigned long long)off, (void *)p);
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED) {
+		/*
+		 * A failed MAP_FIXED may have unmapped what was there
+		 * first: forget it and fill the arena again.
+		 */
+		if (flags & MAP_FIXED) {
+			maps_forget(want, len);
+			arena_refill(want, len);
+		}
 		return;
+	}
 	stat_inc(FZ_S_MMAP);
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
-		maps_forget(p, len);
+	maps_forget(p, len);
 	/* What the kernel let through must be what it promises. */
 	if (f && !file_shared[f->file] && (off & 0xffffffffULL) == 0) {
 		uint32_t id = (uint32_t)(off >> 32);
@@ -1259,9 +1318,9 @@ static void op_mmap(void)
 		    !(at->access & PKTPOOL_ACCESS_READ))
 			violation("PROT_READ mmap of region %u attached write-only",
 				  id);
-		if (id == r->id && r->size && len != page_up(r->size))
+		if (at->size && len != page_up(at->size))
 			violation("mmap of region %u with %zu bytes, region has %llu",
-				  id, len, (unsigned long long)r->size);
+				  id, len, (unsigned long long)at->size);
 	}
 	if (f && (prot & PROT_EXEC))
 		violation("an executable mapping of a region");
@@ -1271,6 +1330,7 @@ static void op_mmap(void)
 	maps[slot].len = len;
 	maps[slot].prot = prot;
 	maps[slot].id = (uint32_t)(off >> 32);
+	maps[slot].in_arena = in_arena(p, len);
 	if (f) {
 		at = find_attach(f->file, maps[slot].id);
 		/* mprotect may add PROT_WRITE only where the grant has it */
@@ -1278,6 +1338,46 @@ static void op_mmap(void)
 		    !(at->access & PKTPOOL_ACCESS_WRITE))
 			maps[slot].prot |= 0x1000;	/* read-only for good */
 	}
+}
+
+/*
+ * Whether [addr, addr + len) is one whole mapping of /dev/pktpool now, as
+ * /proc/self/maps says: checked before calling a partial unmap a defect,
+ * since a failed MAP_FIXED or mremap may have unmapped what we recorded.
+ */
+static bool whole_region_vma(const char *addr, size_t len)
+{
+	static char buf[65536];
+	unsigned long lo, hi;
+	char *line, *save = NULL;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	count_call();
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2 &&
+		    lo == (unsigned long)addr && hi == (unsigned long)addr + len)
+			return strstr(line, PKTPOOL_DEVICE) != NULL;
+	return false;
+}
+
+/* A partial call on m is coming: is m still what we think it is? */
+static bool still_mapped(struct fz_map *m)
+{
+	if (whole_region_vma(m->addr, m->len))
+		return true;
+	tr("stale mapping record %p+%zu dropped", (void *)m->addr, m->len);
+	m->addr = NULL;
+	return false;
 }
 
 static void op_munmap(void)
@@ -1294,9 +1394,14 @@ static void op_munmap(void)
 	switch (below(8)) {
 	case 0: len = FZ_PAGE; break;			/* the head */
 	case 1: addr += m->len - FZ_PAGE; len = FZ_PAGE; break;	/* the tail */
-	case 2: len = m->len + FZ_PAGE; break;	/* and what follows */
+	case 2:		/* and what follows */
+		if (may_overrun(m))
+			len = m->len + FZ_PAGE;
+		break;
 	default: break;
 	}
+	if (len < m->len && !still_mapped(m))
+		return;
 	rc = munmap(addr, len) ? -errno : 0;
 	count_call();
 	tr("munmap(%p, %zu) = %d", (void *)addr, len, rc);
@@ -1307,6 +1412,7 @@ static void op_munmap(void)
 		violation("munmap of part of a region mapping (%zu of %zu bytes) succeeded",
 			  len, m->len);
 	maps_forget(addr, len);
+	arena_refill(addr, len);
 }
 
 static void op_mremap(void)
@@ -1319,10 +1425,17 @@ static void op_mremap(void)
 	if (!m)
 		return;
 	nlen = m->len;
+	if (!still_mapped(m))
+		return;
 	switch (below(8)) {
 	case 0: nlen += FZ_PAGE; break;
 	case 1: nlen = m->len > FZ_PAGE ? m->len - FZ_PAGE : m->len; break;
-	case 2: flags = 0; nlen += FZ_PAGE; break;
+	case 2:
+		if (may_overrun(m)) {
+			flags = 0;	/* grow in place, over the arena */
+			nlen += FZ_PAGE;
+		}
+		break;
 	case 3: flags |= MREMAP_DONTUNMAP; break;
 	default:
 		flags |= MREMAP_FIXED;
@@ -1333,17 +1446,26 @@ static void op_mremap(void)
 	count_call();
 	tr("mremap(%p, %zu, %zu, %#x, %p) = %p", (void *)m->addr, m->len, nlen,
 	   flags, (void *)to, (void *)p);
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED) {
+		/* MREMAP_FIXED unmaps the target before it may fail. */
+		if (flags & MREMAP_FIXED) {
+			maps_forget(to, nlen);
+			arena_refill(to, nlen);
+		}
 		return;
+	}
 	stat_inc(FZ_S_MREMAP);
 	if (nlen != m->len)
 		violation("mremap resized a region mapping from %zu to %zu bytes",
 			  m->len, nlen);
 	/* With DONTUNMAP the old range stays mapped; it is simply forgotten. */
+	if (!(flags & MREMAP_DONTUNMAP) && p != m->addr)
+		arena_refill(m->addr, m->len);
 	m->addr = NULL;
 	maps_forget(p, nlen);
 	m->addr = p;
 	m->len = nlen;
+	m->in_arena = in_arena(p, nlen);
 }
 
 static void op_mprotect(void)
@@ -1366,13 +1488,16 @@ static void op_mprotect(void)
 		if (chance(50))
 			addr += m->len - FZ_PAGE;
 	}
+	if (len < m->len && !still_mapped(m))
+		return;
 	rc = mprotect(addr, len, prot) ? -errno : 0;
 	count_call();
 	tr("mprotect(%p, %zu, %#x) = %d", (void *)addr, len, prot, rc);
 	if (rc)
 		return;
 	stat_inc(FZ_S_MPROTECT);
-	if (len < m->len)
+	/* The same protection again changes nothing and splits nothing. */
+	if (len < m->len && prot != (m->prot & 0xfff))
 		violation("mprotect of part of a region mapping succeeded");
 	if (prot & PROT_EXEC)
 		violation("mprotect made a region mapping executable");
@@ -1406,7 +1531,10 @@ static void op_madvise(void)
 	switch (below(6)) {
 	case 0: len = FZ_PAGE; break;
 	case 1: addr += FZ_PAGE * below(m->len / FZ_PAGE); len = FZ_PAGE; break;
-	case 2: len += FZ_PAGE; break;
+	case 2:
+		if (may_overrun(m))
+			len += FZ_PAGE;
+		break;
 	default: break;
 	}
 	rc = madvise(addr, len, adv) ? -errno : 0;
@@ -1728,7 +1856,7 @@ static void op_balloon(void)
 		balloon = NULL;
 		return;
 	}
-	len = (4 + below(40)) << 20;
+	len = (2 + below(14)) << 20;
 	balloon = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	count_call();
@@ -1896,6 +2024,8 @@ static int worker(uint64_t seed, int role, const char *cgroup, uint64_t ops)
 	for (i = 0; !ops || i < ops; i++) {
 		if (me)
 			__atomic_fetch_add(&me->ops, 1, __ATOMIC_RELAXED);
+		else
+			replay_ops++;
 		tr("#%" PRIu64, i);
 		run_one();
 	}
@@ -2062,7 +2192,7 @@ static uint64_t slot_seed(uint64_t seed, unsigned int slot, uint32_t gen)
 
 static bool slot_memcg(const struct fz_opts *o, unsigned int i)
 {
-	return o->cgroup && (i + i / FZ_ROLES) % 2;
+	return o->cgroup && (i / FZ_ROLES) % 2;
 }
 
 static double now_s(void)
@@ -2110,14 +2240,79 @@ static void replay_hint(const struct fz_opts *o, const struct fz_slot *w)
 	       w->memcg ? o->cgroup : "", w->ops + 1);
 }
 
+static unsigned int live_workers(const struct fz_opts *o)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < o->workers; i++)
+		n += sh->w[i].pid != 0;
+	return n;
+}
+
+/* Workers that do not go away: where they are in the kernel. */
+static void stuck(const struct fz_opts *o)
+{
+	char path[64], buf[4096];
+	unsigned int i;
+	ssize_t n;
+	int fd;
+
+	for (i = 0; i < o->workers; i++) {
+		struct fz_slot *w = &sh->w[i];
+
+		if (!w->pid)
+			continue;
+		printf("# worker %u (%s%s, seed %#" PRIx64 ", pid %d) stuck after %" PRIu64 " ops, kernel stack:\n",
+		       i, fz_role_names[w->role], w->memcg ? ", memcg" : "",
+		       w->seed, (int)w->pid, w->ops);
+		replay_hint(o, w);
+		snprintf(path, sizeof(path), "/proc/%d/stack", (int)w->pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			char *line, *save = NULL;
+
+			buf[n] = '\0';
+			for (line = strtok_r(buf, "\n", &save); line;
+			     line = strtok_r(NULL, "\n", &save))
+				printf("#   %s\n", line);
+		}
+	}
+}
+
+/* The cgroup's count of OOM kills, from memory.events. */
+static uint64_t oom_kills(const struct fz_opts *o)
+{
+	char path[512], line[128];
+	unsigned long long n = 0;
+	FILE *f;
+
+	if (!o->cgroup)
+		return 0;
+	snprintf(path, sizeof(path), "%s/memory.events", o->cgroup);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "oom_kill %llu", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
 static int supervise(const struct fz_opts *o)
 {
 	unsigned int i, started = 0, ours = 0, ooms = 0, bad = 0, live;
-	double start = now_s(), last = start, t;
-	uint64_t total = 0;
+	double start = now_s(), last = start, t, stop_at = 0, progress_at = start;
+	uint64_t total = 0, last_total = 0;
 	bool stopping = false;
 	int status;
 	pid_t pid;
+
+	uint64_t oom_base = oom_kills(o);
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	for (i = 0; i < o->workers; i++) {
@@ -2125,7 +2320,7 @@ static int supervise(const struct fz_opts *o)
 		started++;
 	}
 	for (;;) {
-		while ((pid = waitpid(-1, &status, stopping ? 0 : WNOHANG)) > 0) {
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			struct fz_slot *w = NULL;
 
 			for (i = 0; i < o->workers; i++)
@@ -2143,24 +2338,37 @@ static int supervise(const struct fz_opts *o)
 				ooms++;	/* the cgroup's OOM killer */
 			} else {
 				bad++;
-				printf("# worker %u gen %u (%s%s, seed %#" PRIx64 ") %s %d after %" PRIu64 " ops\n",
+				printf("# worker %u gen %u (%s%s, seed %#" PRIx64 ") %s %d%s after %" PRIu64 " ops\n",
 				       (unsigned int)(w - sh->w), w->gen,
 				       fz_role_names[w->role],
 				       w->memcg ? ", memcg" : "", w->seed,
 				       WIFSIGNALED(status) ? "died of signal" :
 				       "exited with status",
 				       WIFSIGNALED(status) ? WTERMSIG(status) :
-				       WEXITSTATUS(status), w->ops);
+				       WEXITSTATUS(status),
+				       WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ?
+				       " not sent by the fuzzer (a kernel oops kills with SIGKILL)" :
+				       "", w->ops);
 				replay_hint(o, w);
 			}
 			w->gen++;
-			if (!stopping && bad < 5) {
+			/* After a failure the kernel may be wedged: stop. */
+			if (!stopping && !bad) {
 				spawn(o, (unsigned int)(w - sh->w));
 				started++;
 			}
 		}
-		if (stopping)
+		if (stopping && !live_workers(o))
 			break;
+		if (stopping) {
+			if (now_s() - stop_at > 60) {
+				stuck(o);
+				bad++;
+				break;
+			}
+			usleep(20000);
+			continue;
+		}
 		total = sh->calls;
 		live = 0;
 		for (i = 0; i < o->workers; i++) {
@@ -2177,9 +2385,20 @@ static int supervise(const struct fz_opts *o)
 			}
 		}
 		t = now_s();
-		if ((o->syscalls && total >= o->syscalls) ||
-		    (o->seconds && t - start >= o->seconds) || !live) {
+		if (total != last_total) {
+			last_total = total;
+			progress_at = t;
+		}
+		if (t - progress_at > 120) {
+			printf("# no system call finished in 120 s\n");
+			stuck(o);
+			bad++;
 			stopping = true;
+		}
+		if ((o->syscalls && total >= o->syscalls) ||
+		    (o->seconds && t - start >= o->seconds) || !live || bad) {
+			stopping = true;
+			stop_at = t;
 			for (i = 0; i < o->workers; i++)
 				if (sh->w[i].pid) {
 					kill(-sh->w[i].pid, SIGKILL);
@@ -2196,8 +2415,14 @@ static int supervise(const struct fz_opts *o)
 		usleep(20000);
 	}
 	/* Orphans of killed workers come to us as the subreaper. */
-	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
+	while (!bad && (waitpid(-1, &status, 0) > 0 || errno == EINTR))
 		;
+	/* A SIGKILL in the cgroup that its OOM killer did not send: an oops. */
+	if (ooms > oom_kills(o) - oom_base) {
+		printf("# %u workers in the cgroup died of SIGKILL, its OOM killer killed %" PRIu64 "\n",
+		       ooms, oom_kills(o) - oom_base);
+		bad++;
+	}
 	printf("# fuzz: %" PRIu64 " syscalls in %.0f s: %u workers started, %u killed by the fuzzer, %u by the OOM killer, %u ended badly\n",
 	       sh->calls, now_s() - start, started, ours, ooms, bad);
 	printf("# got through:");

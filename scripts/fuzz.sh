@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make fuzz: selftests/fuzz/fuzz.sh in a Debian kernel under QEMU, for as
+# long as asked. FUZZ_SECONDS (default 600) bounds the run; FUZZ_SEED
+# replays one; FUZZ_WORKERS, FUZZ_MEMCG_MAX and FUZZ_AVOID are passed on
+# (see selftests/fuzz/fuzz.sh). Prints TAP and ends with one line
+# "N passed, N failed".
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+: "${VM_KVER:?VM_KVER unset: run this as make fuzz}"
+seconds=${FUZZ_SECONDS:-600}
+case $seconds in '' | *[!0-9]*) echo "FUZZ_SECONDS: not a number: $seconds" >&2; exit 2 ;; esac
+
+envs=(-e "FUZZ_SECONDS=$seconds")
+for v in FUZZ_SEED FUZZ_WORKERS FUZZ_MEMCG_MAX FUZZ_AVOID; do
+	[ -n "${!v:-}" ] && envs+=(-e "$v=${!v}")
+done
+mkdir -p build/results
+# Boot, insmod and the leak check take a few minutes under TCG.
+KVER=${KVER:-$VM_KVER} scripts/vm/run.sh --timeout $((seconds + 900)) \
+	--log build/vm/fuzz-console.log "${envs[@]}" -- \
+	"$top/selftests/fuzz/fuzz.sh" | tee build/results/fuzz.tap
+awk '
+	/^[ \t]*not ok / { failed++; next }
+	/^[ \t]*ok / { passed++ }
+	END {
+		printf "%d passed, %d failed\n", passed, failed
+		exit (failed || !passed)
+	}' build/results/fuzz.tap
