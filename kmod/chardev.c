@@ -2,8 +2,11 @@
 /*
  * /dev/pktpool: the ioctl interface. Each command copies its size-versioned
  * argument in, validates every field before touching any state, and
- * copies the result back. Commands that change state need CAP_NET_ADMIN in
+ * copies the result back. Commands that change pools need CAP_NET_ADMIN in
  * the initial user namespace, since pools are global to the machine.
+ * Commands that create or destroy anything, and attaching a region for
+ * writing, need a file opened for writing (-EBADF otherwise), as write(2)
+ * would.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -280,17 +283,17 @@ static long pktpool_ioc_region_create(struct pktpool_file *pf,
 	if (err)
 		return err;
 	err = pktpool_copy_out(uarg, &c, sizeof(c));
-	if (err) {
-		if (c.name[0])
-			pktpool_region_destroy(c.id, NULL);
-		pktpool_region_detach(pf, c.id, NULL);
-	}
+	if (err)
+		pktpool_region_create_abort(pf, c.id);
+	else
+		pktpool_region_created(pf, c.id);
 	return err;
 }
 
-static long pktpool_ioc_region_attach(struct pktpool_file *pf,
-				      void __user *uarg, bool attach)
+static long pktpool_ioc_region_attach(struct file *file, void __user *uarg,
+				      bool attach)
 {
+	struct pktpool_file *pf = file->private_data;
 	struct pktpool_region_info info;
 	int err;
 
@@ -300,6 +303,10 @@ static long pktpool_ioc_region_attach(struct pktpool_file *pf,
 	err = pktpool_ref_check(info.id, info.name);
 	if (err)
 		return err;
+	/* access 0 asks for reading and writing. */
+	if (attach && !(file->f_mode & FMODE_WRITE) &&
+	    (!info.access || (info.access & PKTPOOL_ACCESS_WRITE)))
+		return -EBADF;
 	err = attach ? pktpool_region_attach(pf, &info) :
 		       pktpool_region_info(&info);
 	if (err)
@@ -333,11 +340,18 @@ static bool pktpool_cmd_is(unsigned int cmd, unsigned int want)
 	return (cmd & ~IOCSIZE_MASK) == (want & ~IOCSIZE_MASK);
 }
 
-static bool pktpool_cmd_changes_state(unsigned int cmd)
+static bool pktpool_cmd_changes_pools(unsigned int cmd)
 {
 	return pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_CREATE) ||
 	       pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_DESTROY) ||
 	       pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_SET);
+}
+
+static bool pktpool_cmd_needs_write(unsigned int cmd)
+{
+	return pktpool_cmd_changes_pools(cmd) ||
+	       pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_CREATE) ||
+	       pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_DESTROY);
 }
 
 static long pktpool_ioctl(struct file *file, unsigned int cmd,
@@ -346,8 +360,10 @@ static long pktpool_ioctl(struct file *file, unsigned int cmd,
 	struct pktpool_file *pf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
-	if (pktpool_cmd_changes_state(cmd) && !capable(CAP_NET_ADMIN))
+	if (pktpool_cmd_changes_pools(cmd) && !capable(CAP_NET_ADMIN))
 		return -EPERM;
+	if (pktpool_cmd_needs_write(cmd) && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_VERSION))
 		return pktpool_ioc_version(uarg);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_CREATE))
@@ -364,9 +380,9 @@ static long pktpool_ioctl(struct file *file, unsigned int cmd,
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_CREATE))
 		return pktpool_ioc_region_create(pf, uarg);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_ATTACH))
-		return pktpool_ioc_region_attach(pf, uarg, true);
+		return pktpool_ioc_region_attach(file, uarg, true);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_INFO))
-		return pktpool_ioc_region_attach(pf, uarg, false);
+		return pktpool_ioc_region_attach(file, uarg, false);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_DETACH))
 		return pktpool_ioc_region_id(pf, uarg, false);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_DESTROY))

@@ -3,13 +3,16 @@
  * /sys/kernel/debug/pktpool: fault injection for the test suite. The
  * Debian kernel has no failslab, so pktpool brings its own knob: writing N
  * to fail_slab makes the next N slab allocations pktpool attempts fail, as
- * they would under memory pressure, so reserves can be tested for real.
+ * they would under memory pressure, so reserves can be tested for real;
+ * fail_region does the same for the steps of a region's allocation, so
+ * its error path can be.
  */
 #include <linux/debugfs.h>
 
 #include "debugfs.h"
 
 atomic_t pktpool_fail_slab = ATOMIC_INIT(0);
+atomic_t pktpool_fail_region = ATOMIC_INIT(0);
 static struct dentry *pktpool_debugfs_dir;
 
 /* Failing to create debugfs files is not an error: they are optional. */
@@ -18,10 +21,13 @@ void pktpool_debugfs_init(void)
 	pktpool_debugfs_dir = debugfs_create_dir("pktpool", NULL);
 	debugfs_create_atomic_t("fail_slab", 0600, pktpool_debugfs_dir,
 				&pktpool_fail_slab);
+	debugfs_create_atomic_t("fail_region", 0600, pktpool_debugfs_dir,
+				&pktpool_fail_region);
 }
 
 void pktpool_debugfs_exit(void)
 {
 	debugfs_remove_recursive(pktpool_debugfs_dir);
 	atomic_set(&pktpool_fail_slab, 0);
+	atomic_set(&pktpool_fail_region, 0);
 }

@@ -6,6 +6,7 @@
 #include <linux/compiler.h>
 
 extern atomic_t pktpool_fail_slab;
+extern atomic_t pktpool_fail_region;
 
 void pktpool_debugfs_init(void);
 void pktpool_debugfs_exit(void);
@@ -18,6 +19,17 @@ static inline bool pktpool_fault_slab(void)
 {
 	return unlikely(atomic_read(&pktpool_fail_slab)) &&
 	       atomic_add_unless(&pktpool_fail_slab, -1, 0);
+}
+
+/*
+ * As above for /sys/kernel/debug/pktpool/fail_region: each step of a
+ * region's memory allocation (the page array, then each page) consumes
+ * one and fails while any are left.
+ */
+static inline bool pktpool_fault_region(void)
+{
+	return unlikely(atomic_read(&pktpool_fail_region)) &&
+	       atomic_add_unless(&pktpool_fail_region, -1, 0);
 }
 
 #endif /* _PKTPOOL_DEBUGFS_H */

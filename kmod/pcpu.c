@@ -484,7 +484,7 @@ EXPORT_SYMBOL_GPL(pktpool_alloc_bulk);
 void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs)
 {
 	struct pktpool_pcpu *pc;
-	unsigned int done = 0, n;
+	unsigned int done = 0, n, taken;
 	unsigned long flags;
 	long room;
 
@@ -503,14 +503,19 @@ void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs)
 		room = 2 * (long)READ_ONCE(pool->batch) - 1 - pc->credit;
 		n = 0;
 		if (!READ_ONCE(pool->reserve_low) && room > 0)
-			n = min3(nr - done, PKTPOOL_PCPU_CACHE - pc->count,
-				 (unsigned int)room);
-		memcpy(&pc->objs[pc->count], objs + done, n * sizeof(*objs));
-		pc->count += n;
-		pc->credit += n;
-		pc->stat[PKTPOOL_STAT_FREE] += n;
+			n = min(PKTPOOL_PCPU_CACHE - pc->count,
+				(unsigned int)room);
+		/*
+		 * NULL entries are skipped, as pktpool_free() ignores NULL:
+		 * in the cache one would be handed out as an object.
+		 */
+		for (taken = 0; taken < n && done < nr; done++)
+			if (objs[done])
+				pc->objs[pc->count + taken++] = objs[done];
+		pc->count += taken;
+		pc->credit += taken;
+		pc->stat[PKTPOOL_STAT_FREE] += taken;
 		pktpool_pcpu_unlock(pc, flags);
-		done += n;
 		if (done == nr)
 			break;
 		if (objs[done])

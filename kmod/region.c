@@ -9,11 +9,19 @@
  * Lock order: pktpool_regions_lock, then a file's lock. mmap() runs under
  * the mm's mmap_lock and takes only the file's lock; copies to and from
  * userspace happen with neither held.
+ *
+ * Limits: every region is charged, from create until its memory is freed,
+ * against the global max_regions and region_max_bytes and against its
+ * creator's uid. A user without CAP_NET_ADMIN may hold at most
+ * user_max_regions regions and user_region_max_bytes bytes, so one user
+ * cannot take everything from everyone. Limits are checked and charged
+ * before any page is allocated.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/sched/signal.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -22,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/uidgid.h>
 
+#include "debugfs.h"
 #include "netlink.h"
 #include "pool.h"
 #include "region.h"
@@ -31,6 +40,14 @@
 #define PKTPOOL_REGION_OFF_SHIFT	32
 #define PKTPOOL_REGION_PGOFF_SHIFT	(PKTPOOL_REGION_OFF_SHIFT - PAGE_SHIFT)
 #define PKTPOOL_REGION_SLOTS_LIMIT	16777216U	/* 16M */
+/*
+ * Ids stay below 4096 so that a 32-bit process, whose mmap2() offset is a
+ * 32-bit page number, can map every region. They are handed out
+ * cyclically, so an id is reused only after the 4095 that follow it.
+ */
+#define PKTPOOL_REGION_ID_MAX		4095U
+/* The smallest region: control block, rings, one page of meta and slots. */
+#define PKTPOOL_REGION_BYTES_MIN	BIT(20)
 
 static unsigned int region_max_slots = 1U << 20;
 module_param(region_max_slots, uint, 0444);
@@ -42,7 +59,22 @@ MODULE_PARM_DESC(region_max_bytes, "Memory all regions may use together (default
 
 static unsigned int max_regions = 64;
 module_param(max_regions, uint, 0444);
-MODULE_PARM_DESC(max_regions, "Most regions that may exist at once (default 64)");
+MODULE_PARM_DESC(max_regions, "Most regions that may exist at once, at most 4095 (default 64)");
+
+static unsigned long user_region_max_bytes = 64UL << 20;
+module_param(user_region_max_bytes, ulong, 0444);
+MODULE_PARM_DESC(user_region_max_bytes, "Region memory one user without CAP_NET_ADMIN may hold (default 64 MiB)");
+
+static unsigned int user_max_regions = 16;
+module_param(user_max_regions, uint, 0444);
+MODULE_PARM_DESC(user_max_regions, "Regions one user without CAP_NET_ADMIN may hold (default 16)");
+
+/* What the regions created by one uid hold, under pktpool_regions_lock. */
+struct pktpool_region_user {
+	kuid_t uid;
+	unsigned int regions;
+	unsigned long bytes;
+};
 
 struct pktpool_region {
 	refcount_t ref;
@@ -65,15 +97,24 @@ struct pktpool_region {
 	struct page **pages;
 	atomic_t attached;
 	atomic_t mappings;
+	struct pktpool_region_user *user;	/* charged to; NULL once freed */
+	bool live;		/* pages ready: visible to lookups */
 	char name[PKTPOOL_NAME_MAX];
 };
 
-static DEFINE_MUTEX(pktpool_regions_lock);	/* the registry below */
+/* One region attached to one file, and the access the file was granted. */
+struct pktpool_attachment {
+	struct pktpool_region *region;
+	u32 access;
+};
+
+static DEFINE_MUTEX(pktpool_regions_lock);	/* everything below */
 static DEFINE_XARRAY_ALLOC1(pktpool_regions);
 static u32 pktpool_next_region_id;
+/* Regions and memory not yet freed, destroyed ones included. */
 static unsigned int pktpool_nr_regions;
-/* Memory of every region not yet freed, destroyed ones included. */
-static atomic_long_t pktpool_region_bytes = ATOMIC_LONG_INIT(0);
+static unsigned long pktpool_region_bytes;
+static DEFINE_XARRAY(pktpool_region_users);	/* uid -> pktpool_region_user */
 
 u32 pktpool_region_max(void)
 {
@@ -81,10 +122,68 @@ u32 pktpool_region_max(void)
 }
 
 /*
+ * Check every limit for a region of r->size bytes made by r->uid and
+ * charge it. A user over its share is refused with -EDQUOT unless it has
+ * CAP_NET_ADMIN (asked only then, so audit logs stay quiet); the global
+ * limits hold for everyone (-ENOSPC).
+ */
+static int pktpool_region_charge_locked(struct pktpool_region *r)
+{
+	struct pktpool_region_user *u;
+	unsigned long key = __kuid_val(r->uid);
+	int err;
+
+	lockdep_assert_held(&pktpool_regions_lock);
+	if (pktpool_nr_regions >= max_regions ||
+	    r->size > region_max_bytes - pktpool_region_bytes)
+		return -ENOSPC;
+	u = xa_load(&pktpool_region_users, key);
+	if ((r->size > user_region_max_bytes - (u ? u->bytes : 0) ||
+	     (u && u->regions >= user_max_regions)) &&
+	    !capable(CAP_NET_ADMIN))
+		return -EDQUOT;
+	if (!u) {
+		u = kzalloc(sizeof(*u), GFP_KERNEL);
+		if (!u)
+			return -ENOMEM;
+		u->uid = r->uid;
+		err = xa_err(xa_store(&pktpool_region_users, key, u,
+				      GFP_KERNEL));
+		if (err) {
+			kfree(u);
+			return err;
+		}
+	}
+	u->regions++;
+	u->bytes += r->size;
+	pktpool_nr_regions++;
+	pktpool_region_bytes += r->size;
+	r->user = u;
+	return 0;
+}
+
+static void pktpool_region_uncharge_locked(struct pktpool_region *r)
+{
+	struct pktpool_region_user *u = r->user;
+
+	lockdep_assert_held(&pktpool_regions_lock);
+	if (!u)
+		return;
+	r->user = NULL;
+	pktpool_nr_regions--;
+	pktpool_region_bytes -= r->size;
+	u->bytes -= r->size;
+	if (!--u->regions) {
+		xa_erase(&pktpool_region_users, __kuid_val(u->uid));
+		kfree(u);
+	}
+}
+
+/*
  * The last reference drops with pktpool_regions_lock held, so a lookup
  * under the lock never finds a region on its way out. A named region has
- * left the registry when it was destroyed; an anonymous one leaves it
- * here, with its last file or mapping.
+ * left the registry when it was destroyed; an anonymous one (or one whose
+ * creation failed) leaves it here, with its last file or mapping.
  */
 static void pktpool_region_put(struct pktpool_region *r)
 {
@@ -92,15 +191,18 @@ static void pktpool_region_put(struct pktpool_region *r)
 
 	if (!refcount_dec_and_mutex_lock(&r->ref, &pktpool_regions_lock))
 		return;
-	if (r->id && xa_cmpxchg(&pktpool_regions, r->id, r, NULL, 0) == r)
-		pktpool_nr_regions--;
+	if (r->id)
+		xa_cmpxchg(&pktpool_regions, r->id, r, NULL, 0);
+	pktpool_region_uncharge_locked(r);
 	mutex_unlock(&pktpool_regions_lock);
 
-	for (i = 0; i < r->nr_pages; i++)
-		if (r->pages[i])
-			__free_page(r->pages[i]);
-	kvfree(r->pages);
-	atomic_long_sub(r->size, &pktpool_region_bytes);
+	/* A creation that failed may have no page array, or a partial one. */
+	if (r->pages) {
+		for (i = 0; i < r->nr_pages; i++)
+			if (r->pages[i])
+				__free_page(r->pages[i]);
+		kvfree(r->pages);
+	}
 	kfree(r);
 }
 
@@ -125,7 +227,7 @@ static int pktpool_region_layout(struct pktpool_region *r)
 	if (check_add_overflow(r->slots_off, r->slots_size, &r->size) ||
 	    r->size >= (1ULL << PKTPOOL_REGION_OFF_SHIFT) ||
 	    r->size > region_max_bytes)
-		return -EINVAL;
+		return -EINVAL;	/* could never be created, whoever asks */
 	r->nr_pages = r->size >> PAGE_SHIFT;
 	return 0;
 }
@@ -134,15 +236,25 @@ static int pktpool_region_alloc_pages(struct pktpool_region *r)
 {
 	unsigned long i;
 
-	/* Charged to the creator's memory cgroup. */
+	/*
+	 * Charged to the creator's memory cgroup. On failure the caller's
+	 * put frees what was allocated.
+	 */
+	if (pktpool_fault_region())
+		return -ENOMEM;
 	r->pages = kvcalloc(r->nr_pages, sizeof(*r->pages), GFP_KERNEL_ACCOUNT);
 	if (!r->pages)
 		return -ENOMEM;
 	for (i = 0; i < r->nr_pages; i++) {
+		/* A large region takes a while: let a killed creator go. */
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		if (pktpool_fault_region())
+			return -ENOMEM;
 		r->pages[i] = alloc_pages_node(r->node, GFP_KERNEL_ACCOUNT |
 					       __GFP_ZERO | __GFP_NOWARN, 0);
 		if (!r->pages[i])
-			return -ENOMEM;	/* the caller's put frees the rest */
+			return -ENOMEM;
 		cond_resched();
 	}
 	return 0;
@@ -155,28 +267,70 @@ static struct pktpool_region *pktpool_region_find_locked(u32 id,
 	unsigned long i;
 
 	lockdep_assert_held(&pktpool_regions_lock);
-	if (id)
-		return xa_load(&pktpool_regions, id);
+	if (id) {
+		r = xa_load(&pktpool_regions, id);
+		return r && r->live ? r : NULL;
+	}
 	xa_for_each(&pktpool_regions, i, r)
-		if (r->name[0] && !strncmp(r->name, name, PKTPOOL_NAME_MAX))
+		if (r->live && r->name[0] &&
+		    !strncmp(r->name, name, PKTPOOL_NAME_MAX))
 			return r;
 	return NULL;
+}
+
+/* Regions still being created count: their names are taken already. */
+static bool pktpool_region_name_taken_locked(const char *name)
+{
+	struct pktpool_region *r;
+	unsigned long i;
+
+	lockdep_assert_held(&pktpool_regions_lock);
+	xa_for_each(&pktpool_regions, i, r)
+		if (r->name[0] && !strncmp(r->name, name, PKTPOOL_NAME_MAX))
+			return true;
+	return false;
 }
 
 static int pktpool_file_attach(struct pktpool_file *pf,
 			       struct pktpool_region *r, u32 access)
 {
+	struct pktpool_attachment *a;
 	int err;
 
+	a = kmalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->region = r;
+	a->access = access;
 	mutex_lock(&pf->lock);
-	err = xa_insert(&pf->regions, r->id, xa_tag_pointer(r, access),
-			GFP_KERNEL);
+	err = xa_insert(&pf->regions, r->id, a, GFP_KERNEL);
 	if (!err) {
 		refcount_inc(&r->ref);
 		atomic_inc(&r->attached);
 	}
 	mutex_unlock(&pf->lock);
+	if (err)
+		kfree(a);
 	return err == -EBUSY ? -EEXIST : err;
+}
+
+/* Take the file's attachment of region id away; NULL if there is none. */
+static struct pktpool_region *pktpool_file_detach(struct pktpool_file *pf,
+						  u32 id, u32 *access)
+{
+	struct pktpool_attachment *a;
+	struct pktpool_region *r;
+
+	mutex_lock(&pf->lock);
+	a = xa_erase(&pf->regions, id);
+	mutex_unlock(&pf->lock);
+	if (!a)
+		return NULL;
+	r = a->region;
+	*access = a->access;
+	kfree(a);
+	atomic_dec(&r->attached);
+	return r;	/* with the file's reference */
 }
 
 static void pktpool_region_fill(struct pktpool_region *r,
@@ -221,6 +375,13 @@ static void pktpool_region_announce(struct pktpool_region *r, u32 access,
 					 PKTPOOL_CMD_REGION_DETACH_NTF);
 }
 
+/*
+ * Limits are checked and the region registered (under its name, but not
+ * yet visible to lookups) before any page is allocated, without holding
+ * the registry lock across the allocation. The caller announces the new
+ * region with pktpool_region_created() once userspace has its id, or
+ * takes it back with pktpool_region_create_abort().
+ */
 int pktpool_region_create(struct pktpool_file *pf,
 			  struct pktpool_region_create *c)
 {
@@ -251,57 +412,97 @@ int pktpool_region_create(struct pktpool_file *pf,
 		kfree(r);
 		return err;
 	}
-	if (atomic_long_add_return(r->size, &pktpool_region_bytes) >
-	    region_max_bytes) {
-		atomic_long_sub(r->size, &pktpool_region_bytes);
-		kfree(r);
-		return -ENOSPC;
+
+	mutex_lock(&pktpool_regions_lock);
+	if (r->name[0] && pktpool_region_name_taken_locked(r->name))
+		err = -EEXIST;
+	else
+		err = pktpool_region_charge_locked(r);
+	if (!err) {
+		err = xa_alloc_cyclic(&pktpool_regions, &r->id, r,
+				      XA_LIMIT(1, PKTPOOL_REGION_ID_MAX),
+				      &pktpool_next_region_id, GFP_KERNEL);
+		if (err < 0)
+			pktpool_region_uncharge_locked(r);
 	}
+	mutex_unlock(&pktpool_regions_lock);
+	if (err < 0) {
+		kfree(r);
+		return err == -EBUSY ? -ENOSPC : err;
+	}
+
+	/* From here on the put unregisters and uncharges. */
 	err = pktpool_region_alloc_pages(r);
 	if (err)
 		goto err_put;
 
 	mutex_lock(&pktpool_regions_lock);
-	if (r->name[0] && pktpool_region_find_locked(0, r->name))
-		err = -EEXIST;
-	else if (pktpool_nr_regions >= max_regions)
-		err = -ENOSPC;
-	else
-		err = xa_alloc_cyclic(&pktpool_regions, &r->id, r, xa_limit_31b,
-				      &pktpool_next_region_id, GFP_KERNEL);
-	if (err < 0) {
-		mutex_unlock(&pktpool_regions_lock);
-		goto err_put;
-	}
-	pktpool_nr_regions++;
 	err = pktpool_file_attach(pf, r, PKTPOOL_ACCESS_READ |
 				  PKTPOOL_ACCESS_WRITE);
-	if (err) {
-		xa_erase(&pktpool_regions, r->id);
-		pktpool_nr_regions--;
-		mutex_unlock(&pktpool_regions_lock);
-		goto err_put;
-	}
-	/*
-	 * Pin the region for the announcement: a named one beside the
-	 * registry's reference, an anonymous one with the reference it was
-	 * born with, which its file now takes over.
-	 */
-	if (r->name[0])
-		refcount_inc(&r->ref);
+	if (!err)
+		r->live = true;
 	mutex_unlock(&pktpool_regions_lock);
-	pktpool_region_announce(r, PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE,
-				true);
+	if (err)
+		goto err_put;
+	/*
+	 * A named region keeps the reference it was born with in the
+	 * registry; an anonymous one hands it over to its file, which took
+	 * its own.
+	 */
+	if (!r->name[0])
+		pktpool_region_put(r);
 
 	c->id = r->id;
 	c->mmap_offset = (u64)r->id << PKTPOOL_REGION_OFF_SHIFT;
 	c->mmap_size = r->size;
-	pktpool_region_put(r);
 	return 0;
 
 err_put:
 	pktpool_region_put(r);
-	return err == -EBUSY ? -ENOSPC : err;
+	return err;
+}
+
+/* Tell tracers and listeners about a region created through this file. */
+void pktpool_region_created(struct pktpool_file *pf, u32 id)
+{
+	struct pktpool_attachment *a;
+	struct pktpool_region *r = NULL;
+	u32 access = 0;
+
+	mutex_lock(&pf->lock);
+	a = xa_load(&pf->regions, id);
+	if (a) {
+		r = a->region;
+		access = a->access;
+		refcount_inc(&r->ref);
+	}
+	mutex_unlock(&pf->lock);
+	if (!r)
+		return;		/* detached by another thread already */
+	pktpool_region_announce(r, access, true);
+	pktpool_region_put(r);
+}
+
+/*
+ * Undo a create whose id never reached userspace, quietly: no one was
+ * told it existed. Another thread of the caller may have attached or
+ * mapped it meanwhile by guessing the id; they keep it alive, nameless.
+ */
+void pktpool_region_create_abort(struct pktpool_file *pf, u32 id)
+{
+	struct pktpool_region *r;
+	bool named;
+	u32 access;
+
+	r = pktpool_file_detach(pf, id, &access);
+	if (!r)
+		return;
+	mutex_lock(&pktpool_regions_lock);
+	named = r->name[0] && xa_cmpxchg(&pktpool_regions, id, r, NULL, 0) == r;
+	mutex_unlock(&pktpool_regions_lock);
+	if (named)
+		pktpool_region_put(r);	/* the registry's */
+	pktpool_region_put(r);		/* the file's */
 }
 
 /* SysV shm rules: owner, group or other bits, or CAP_IPC_OWNER. */
@@ -361,7 +562,7 @@ int pktpool_region_attach(struct pktpool_file *pf,
 int pktpool_region_detach(struct pktpool_file *pf, u32 id, const char *name)
 {
 	struct pktpool_region *r;
-	void *entry;
+	u32 access;
 
 	if (!id) {
 		mutex_lock(&pktpool_regions_lock);
@@ -371,14 +572,10 @@ int pktpool_region_detach(struct pktpool_file *pf, u32 id, const char *name)
 		if (!id)
 			return -ENOENT;
 	}
-	mutex_lock(&pf->lock);
-	entry = xa_erase(&pf->regions, id);
-	mutex_unlock(&pf->lock);
-	if (!entry)
+	r = pktpool_file_detach(pf, id, &access);
+	if (!r)
 		return -ENOENT;
-	r = xa_untag_pointer(entry);
-	atomic_dec(&r->attached);
-	pktpool_region_announce(r, xa_pointer_tag(entry), false);
+	pktpool_region_announce(r, access, false);
 	pktpool_region_put(r);
 	return 0;
 }
@@ -406,35 +603,42 @@ int pktpool_region_destroy(u32 id, const char *name)
 	r = pktpool_region_find_locked(id, name);
 	if (!r) {
 		err = -ENOENT;
-	} else if (!r->name[0]) {
+	} else if (!r->name[0] && !capable(CAP_NET_ADMIN)) {
 		err = -EINVAL;	/* goes with its last file and mapping */
 	} else if (!uid_eq(current_euid(), r->uid) &&
 		   !capable(CAP_NET_ADMIN)) {
 		err = -EPERM;
 	} else {
 		xa_erase(&pktpool_regions, r->id);
-		pktpool_nr_regions--;
 	}
 	mutex_unlock(&pktpool_regions_lock);
-	if (!err)
-		pktpool_region_put(r);	/* mappings and files keep theirs */
+	/*
+	 * Files and mappings keep their references. The registry holds one
+	 * for a named region only; an anonymous one just became unreachable.
+	 */
+	if (!err && r->name[0])
+		pktpool_region_put(r);
 	return err;
 }
 
 /* The region with the lowest id at or above *id, for netlink dumps. */
 int pktpool_region_next(u32 *id, struct pktpool_region_info *info)
 {
-	unsigned long idx = *id;
 	struct pktpool_region *r;
+	unsigned long idx;
+	int err = -ENOENT;
 
 	mutex_lock(&pktpool_regions_lock);
-	r = xa_find(&pktpool_regions, &idx, U32_MAX, XA_PRESENT);
-	if (r) {
+	xa_for_each_start(&pktpool_regions, idx, r, *id) {
+		if (!r->live)
+			continue;
 		pktpool_region_fill(r, info);
 		*id = r->id;
+		err = 0;
+		break;
 	}
 	mutex_unlock(&pktpool_regions_lock);
-	return r ? 0 : -ENOENT;
+	return err;
 }
 
 u32 pktpool_region_list(u32 *ids, u32 max)
@@ -445,7 +649,7 @@ u32 pktpool_region_list(u32 *ids, u32 max)
 
 	mutex_lock(&pktpool_regions_lock);
 	xa_for_each(&pktpool_regions, i, r)
-		if (n < max)
+		if (r->live && n < max)
 			ids[n++] = r->id;
 	mutex_unlock(&pktpool_regions_lock);
 	return n;
@@ -483,20 +687,20 @@ static const struct vm_operations_struct pktpool_region_vm_ops = {
 int pktpool_region_mmap(struct pktpool_file *pf, struct vm_area_struct *vma)
 {
 	unsigned long id = vma->vm_pgoff >> PKTPOOL_REGION_PGOFF_SHIFT;
+	struct pktpool_attachment *a;
 	struct pktpool_region *r = NULL;
 	u32 access = 0;
-	void *entry;
 	int err;
 
 	if (vma->vm_pgoff & (BIT(PKTPOOL_REGION_PGOFF_SHIFT) - 1) || !id ||
-	    id > U32_MAX)
+	    id > PKTPOOL_REGION_ID_MAX)
 		return -EINVAL;
 
 	mutex_lock(&pf->lock);
-	entry = xa_load(&pf->regions, id);
-	if (entry) {
-		r = xa_untag_pointer(entry);
-		access = xa_pointer_tag(entry);
+	a = xa_load(&pf->regions, id);
+	if (a) {
+		r = a->region;
+		access = a->access;
 		refcount_inc(&r->ref);
 	}
 	mutex_unlock(&pf->lock);
@@ -510,8 +714,13 @@ int pktpool_region_mmap(struct pktpool_file *pf, struct vm_area_struct *vma)
 	err = -EPERM;
 	if (vma->vm_flags & VM_EXEC)
 		goto err_put;
+	/*
+	 * x86 and most others have no write-only pages: whatever is mapped
+	 * can be read, so a grant without read maps nothing.
+	 */
 	err = -EACCES;
-	if ((vma->vm_flags & VM_WRITE) && !(access & PKTPOOL_ACCESS_WRITE))
+	if (!(access & PKTPOOL_ACCESS_READ) ||
+	    ((vma->vm_flags & VM_WRITE) && !(access & PKTPOOL_ACCESS_WRITE)))
 		goto err_put;
 
 	vma->vm_flags &= ~VM_MAYEXEC;
@@ -539,14 +748,15 @@ void pktpool_file_init(struct pktpool_file *pf)
 
 void pktpool_file_release(struct pktpool_file *pf)
 {
+	struct pktpool_attachment *a;
 	struct pktpool_region *r;
 	unsigned long id;
-	void *entry;
+	u32 access;
 
-	xa_for_each(&pf->regions, id, entry) {
-		r = xa_untag_pointer(entry);
-		atomic_dec(&r->attached);
-		pktpool_region_announce(r, xa_pointer_tag(entry), false);
+	/* The last reference to the file: no one adds attachments now. */
+	xa_for_each(&pf->regions, id, a) {
+		r = pktpool_file_detach(pf, id, &access);
+		pktpool_region_announce(r, access, false);
 		pktpool_region_put(r);
 	}
 	xa_destroy(&pf->regions);
@@ -555,10 +765,24 @@ void pktpool_file_release(struct pktpool_file *pf)
 
 int pktpool_region_init(void)
 {
+	unsigned long ram = totalram_pages() << PAGE_SHIFT;
+
 	if (!region_max_slots || region_max_slots > PKTPOOL_REGION_SLOTS_LIMIT ||
-	    !max_regions || max_regions > 4096) {
-		pr_err("region_max_slots must be 1..%u, max_regions 1..4096\n",
-		       PKTPOOL_REGION_SLOTS_LIMIT);
+	    !max_regions || max_regions > PKTPOOL_REGION_ID_MAX) {
+		pr_err("region_max_slots must be 1..%u, max_regions 1..%u\n",
+		       PKTPOOL_REGION_SLOTS_LIMIT, PKTPOOL_REGION_ID_MAX);
+		return -EINVAL;
+	}
+	if (region_max_bytes < PKTPOOL_REGION_BYTES_MIN || region_max_bytes > ram) {
+		pr_err("region_max_bytes must be %lu..%lu (the RAM)\n",
+		       PKTPOOL_REGION_BYTES_MIN, ram);
+		return -EINVAL;
+	}
+	if (!user_max_regions || user_max_regions > max_regions ||
+	    user_region_max_bytes < PKTPOOL_REGION_BYTES_MIN ||
+	    user_region_max_bytes > region_max_bytes) {
+		pr_err("user_max_regions must be 1..max_regions, user_region_max_bytes %lu..region_max_bytes\n",
+		       PKTPOOL_REGION_BYTES_MIN);
 		return -EINVAL;
 	}
 	return 0;
@@ -577,12 +801,11 @@ void pktpool_region_exit(void)
 		id = 0;
 		mutex_lock(&pktpool_regions_lock);
 		r = xa_find(&pktpool_regions, &id, ULONG_MAX, XA_PRESENT);
-		if (r) {
+		if (r)
 			xa_erase(&pktpool_regions, id);
-			pktpool_nr_regions--;
-		}
 		mutex_unlock(&pktpool_regions_lock);
 		if (r)
 			pktpool_region_put(r);
 	} while (r);
+	WARN_ON(pktpool_nr_regions || !xa_empty(&pktpool_region_users));
 }

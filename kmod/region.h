@@ -10,7 +10,7 @@
 /* What one open file of /dev/pktpool has attached. */
 struct pktpool_file {
 	struct mutex lock;	/* regions below; taken under mmap_lock */
-	struct xarray regions;	/* id -> region, tagged with access */
+	struct xarray regions;	/* id -> struct pktpool_attachment */
 };
 
 void pktpool_file_init(struct pktpool_file *pf);
@@ -19,6 +19,8 @@ void pktpool_file_release(struct pktpool_file *pf);
 /* Process context; arguments already copied in and their names checked. */
 int pktpool_region_create(struct pktpool_file *pf,
 			  struct pktpool_region_create *c);
+void pktpool_region_created(struct pktpool_file *pf, u32 id);
+void pktpool_region_create_abort(struct pktpool_file *pf, u32 id);
 int pktpool_region_attach(struct pktpool_file *pf,
 			  struct pktpool_region_info *info);
 int pktpool_region_detach(struct pktpool_file *pf, u32 id, const char *name);

@@ -786,4 +786,23 @@ TEST_F(alloc, debug_pool_catches_foreign_and_double_free)
 	EXPECT_EQ(-ENOENT, pp_info(self->fd, 0, name, &i));
 }
 
+TEST_F(alloc, free_bulk_ignores_null_entries)
+{
+	struct pktpool_pool_info i;
+	struct pktpool_test_run run;
+	char name[PKTPOOL_NAME_MAX];
+
+	REQUIRE_DEV();
+	pp_name(name, "bulknull");
+	ASSERT_EQ(0, pt_run(self->tfd, PKTPOOL_TEST_BULK_NULL, 0, name, &run));
+	EXPECT_EQ(0, run.result) {
+		TH_LOG("%s", run.msg);
+	}
+	EXPECT_EQ(16U, run.out[0]);	/* objects allocated */
+	EXPECT_EQ(0U, run.out[1]);	/* in use after the mixed free */
+	EXPECT_EQ(0U, run.out[2]);	/* NULLs handed out afterwards */
+	EXPECT_EQ(16U, run.out[3]);
+	EXPECT_EQ(-ENOENT, pp_info(self->fd, 0, name, &i));
+}
+
 TEST_HARNESS_MAIN

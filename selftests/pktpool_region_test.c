@@ -509,6 +509,11 @@ static bool region_listed(int fd, __u32 id)
 	return false;
 }
 
+static int try_destroy_anonymous(int fd, void *arg)
+{
+	return region_destroy(fd, *(__u32 *)arg) == -EINVAL ? 0 : 1;
+}
+
 TEST(region_anonymous_goes_with_its_last_file_and_mapping)
 {
 	struct pktpool_region_create c;
@@ -528,7 +533,8 @@ TEST(region_anonymous_goes_with_its_last_file_and_mapping)
 	ASSERT_EQ(0, region_info(watcher, NULL, c.id, &i,
 				 PKTPOOL_IOC_REGION_INFO, 0));
 	EXPECT_EQ(0, i.name[0]);
-	EXPECT_EQ(-EINVAL, region_destroy(watcher, c.id));
+	/* Only CAP_NET_ADMIN may destroy an anonymous region. */
+	EXPECT_EQ(0, as_nobody(try_destroy_anonymous, watcher, &c.id));
 	m = map(fd, c.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		c.mmap_offset);
 	ASSERT_NE(MAP_FAILED, m);
@@ -594,6 +600,280 @@ TEST(region_list_tells_the_needed_count)
 	EXPECT_EQ(2, found);
 	region_destroy(fd, a.id);
 	region_destroy(fd, b.id);
+	close(fd);
+}
+
+/* --- hardening: each of these once crashed, leaked or let too much in --- */
+
+static int attach_write_only_and_close(int fd, void *arg)
+{
+	struct pktpool_region_info i;
+	int err;
+
+	err = region_info(fd, NULL, *(__u32 *)arg, &i,
+			  PKTPOOL_IOC_REGION_ATTACH, PKTPOOL_ACCESS_WRITE);
+	if (err)
+		return 20 - err;
+	if (i.access != PKTPOOL_ACCESS_WRITE)
+		return 2;
+	close(fd);	/* the release walks the file's attachments */
+	return 0;
+}
+
+TEST(region_write_only_attachment_is_released_cleanly)
+{
+	struct pktpool_region_create c;
+	struct pktpool_region_info i;
+	int fd = dev_open(), fd2;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, region_create(fd, &c, "wo", 64, 16, 0602));
+	fd2 = dev_open();
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(0, as_nobody(attach_write_only_and_close, fd2, &c.id));
+	close(fd2);
+	ASSERT_EQ(0, region_info(fd, NULL, c.id, &i, PKTPOOL_IOC_REGION_INFO, 0));
+	EXPECT_EQ(1U, i.attached);	/* only the creator's file is left */
+	EXPECT_EQ(0, region_destroy(fd, c.id));
+	close(fd);
+}
+
+static int write_only_cannot_map(int fd, void *arg)
+{
+	struct pktpool_region_info i;
+	int err;
+
+	err = region_info(fd, NULL, *(__u32 *)arg, &i,
+			  PKTPOOL_IOC_REGION_ATTACH, PKTPOOL_ACCESS_WRITE);
+	if (err)
+		return 20 - err;
+	if (map(fd, i.mmap_size, PROT_READ, MAP_SHARED,
+		i.mmap_offset) != MAP_FAILED || errno != EACCES)
+		return 2;
+	/* Writable pages are readable pages on x86: refused as well. */
+	if (map(fd, i.mmap_size, PROT_WRITE, MAP_SHARED,
+		i.mmap_offset) != MAP_FAILED || errno != EACCES)
+		return 3;
+	return 0;
+}
+
+TEST(region_write_only_grant_cannot_map_for_reading)
+{
+	struct pktpool_region_create c;
+	int fd = dev_open(), fd2;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, region_create(fd, &c, "wo2", 64, 16, 0602));
+	fd2 = dev_open();
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(0, as_nobody(write_only_cannot_map, fd2, &c.id));
+	EXPECT_EQ(0, region_destroy(fd, c.id));
+	close(fd2);
+	close(fd);
+}
+
+TEST(region_read_only_file_cannot_create_destroy_or_attach_for_writing)
+{
+	struct pktpool_region_create c, mine;
+	struct pktpool_region_info i;
+	int rw = dev_open();
+	int ro = open(PKTPOOL_DEVICE, O_RDONLY | O_CLOEXEC);
+
+	ASSERT_LE(0, rw);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EBADF, region_create(ro, &c, "ro-file", 64, 4, 0600));
+	EXPECT_EQ(-ENOENT, region_info(rw, c.name, 0, &i,
+				       PKTPOOL_IOC_REGION_INFO, 0));
+	ASSERT_EQ(0, region_create(rw, &mine, "ro-target", 64, 4, 0600));
+	EXPECT_EQ(-EBADF, region_info(ro, NULL, mine.id, &i,
+				      PKTPOOL_IOC_REGION_ATTACH, 0));
+	EXPECT_EQ(-EBADF, region_info(ro, NULL, mine.id, &i,
+				      PKTPOOL_IOC_REGION_ATTACH,
+				      PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE));
+	EXPECT_EQ(-EBADF, region_destroy(ro, mine.id));
+	/* Reading is what a read-only file is for. */
+	EXPECT_EQ(0, region_info(ro, NULL, mine.id, &i,
+				 PKTPOOL_IOC_REGION_ATTACH, PKTPOOL_ACCESS_READ));
+	EXPECT_EQ(2U, i.attached);
+	EXPECT_EQ(0, region_destroy(rw, mine.id));
+	close(ro);
+	close(rw);
+}
+
+static int debugfs_write(const char *knob, const char *val)
+{
+	char path[128];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/pktpool/%s", knob);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (int)strlen(val) ? 0 : -EIO;
+}
+
+TEST(region_failed_page_allocation_unwinds_and_returns_the_bytes)
+{
+	/* 1: the page array fails; 3: the second page does. */
+	static const char *const fail_at[] = { "1", "3" };
+	struct pktpool_region_create a, b;
+	int fd = dev_open();
+
+	ASSERT_LE(0, fd);
+	for (size_t k = 0; k < 2; k++) {
+		ASSERT_EQ(0, debugfs_write("fail_region", fail_at[k]));
+		EXPECT_EQ(-ENOMEM, region_create(fd, &a, "fail", 65536, 2560,
+						 0600)) {
+			TH_LOG("fail_region=%s", fail_at[k]);
+		}
+		debugfs_write("fail_region", "0");
+		EXPECT_EQ(-ENOENT, region_info(fd, a.name, 0,
+					       (struct pktpool_region_info[1]){},
+					       PKTPOOL_IOC_REGION_INFO, 0));
+	}
+	/*
+	 * Two 160 MiB regions do not fit in the 256 MiB for all regions; had
+	 * a failed one kept its bytes, this first one would not either.
+	 */
+	ASSERT_EQ(0, region_create(fd, &a, "after-fail", 65536, 2560, 0600));
+	EXPECT_EQ(-ENOSPC, region_create(fd, &b, "second", 65536, 2560, 0600));
+	EXPECT_EQ(0, region_destroy(fd, a.id));
+	close(fd);
+}
+
+/* Child as nobody: fill its share, one more must be refused. */
+static int user_share_is_bounded(int fd, void *arg)
+{
+	struct pktpool_region_create c;
+	unsigned int n = *(unsigned int *)arg, k;
+	char tag[16];
+	int err;
+
+	for (k = 0; k < n; k++) {
+		snprintf(tag, sizeof(tag), "share%u", k);
+		err = region_create(fd, &c, tag, 64, 1, 0600);
+		if (err)
+			return 10;
+	}
+	if (region_create(fd, &c, "share-over", 64, 1, 0600) != -EDQUOT)
+		return 11;
+	/* Bytes: 65 MiB in one region is over the 64 MiB share. */
+	if (region_create(fd, &c, "share-big", 65536, 1040, 0600) != -EDQUOT)
+		return 12;
+	/*
+	 * A region counts until its memory is freed: destroyed and no longer
+	 * attached to the creator's file.
+	 */
+	for (k = 0; k < n; k++) {
+		struct pktpool_region_info i;
+		struct pktpool_pool_id d = { .size = sizeof(d) };
+
+		snprintf(tag, sizeof(tag), "share%u", k);
+		set_name(c.name, tag);
+		if (region_info(fd, c.name, 0, &i, PKTPOOL_IOC_REGION_INFO, 0) ||
+		    region_destroy(fd, i.id))
+			return 13;
+		if (!k && region_create(fd, &c, "share-early", 64, 1,
+					0600) != -EDQUOT)
+			return 16;	/* destroyed but still attached */
+		d.id = i.id;
+		if (ioctl(fd, PKTPOOL_IOC_REGION_DETACH, &d))
+			return 17;
+	}
+	/* The share is back. */
+	if (region_create(fd, &c, "share-again", 64, 1, 0600))
+		return 14;
+	return region_destroy(fd, c.id) ? 15 : 0;
+}
+
+TEST(region_one_user_cannot_take_more_than_its_share)
+{
+	unsigned int share = 16;	/* user_max_regions by default */
+	struct pktpool_region_create c;
+	int fd = dev_open();
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, as_nobody(user_share_is_bounded, fd, &share));
+	/* CAP_NET_ADMIN is held only to the global limits. */
+	ASSERT_EQ(0, region_create(fd, &c, "root-big", 65536, 1040, 0600));
+	EXPECT_EQ(0, region_destroy(fd, c.id));
+	close(fd);
+}
+
+TEST(region_anonymous_can_be_destroyed_by_net_admin)
+{
+	struct pktpool_region_create c;
+	struct pktpool_region_info i;
+	int fd = dev_open(), admin = dev_open();
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, admin);
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.slot_size = 64;
+	c.slot_count = 4;
+	c.node = -1;
+	c.mode = 0600;
+	ASSERT_EQ(0, ioctl(fd, PKTPOOL_IOC_REGION_CREATE, &c));
+	EXPECT_EQ(0, region_destroy(admin, c.id));
+	EXPECT_FALSE(region_listed(admin, c.id));
+	EXPECT_EQ(-ENOENT, region_info(admin, NULL, c.id, &i,
+				       PKTPOOL_IOC_REGION_ATTACH, 0));
+	/* Its file still holds it and may still map it. */
+	void *m = map(fd, c.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      c.mmap_offset);
+	EXPECT_NE(MAP_FAILED, m);
+	if (m != MAP_FAILED)
+		munmap(m, c.mmap_size);
+	close(fd);
+	close(admin);
+}
+
+TEST(region_ids_stay_below_4096_however_many_were_made)
+{
+	struct pktpool_pool_id d = { .size = sizeof(d) };
+	struct pktpool_region_create c;
+	__u32 max_id = 0;
+	int fd = dev_open();
+
+	ASSERT_LE(0, fd);
+	for (int k = 0; k < 4200; k++) {
+		ASSERT_EQ(0, region_create(fd, &c, "idcycle", 64, 1, 0600));
+		if (c.id > max_id)
+			max_id = c.id;
+		ASSERT_EQ(0, region_destroy(fd, c.id));
+		d.id = c.id;
+		ASSERT_EQ(0, ioctl(fd, PKTPOOL_IOC_REGION_DETACH, &d));
+	}
+	EXPECT_GE(4095U, max_id);
+	EXPECT_LE(4000U, max_id);	/* handed out in turn, not reused at once */
+	close(fd);
+}
+
+TEST(region_create_whose_reply_cannot_be_written_leaves_nothing)
+{
+	struct pktpool_region_create *c;
+	struct pktpool_region_info i;
+	int fd = dev_open();
+
+	ASSERT_LE(0, fd);
+	c = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, c);
+	c->size = sizeof(*c);
+	set_name(c->name, "noreply");
+	c->slot_size = 64;
+	c->slot_count = 4;
+	c->node = -1;
+	c->mode = 0600;
+	ASSERT_EQ(0, mprotect(c, 4096, PROT_READ));
+	EXPECT_EQ(-1, ioctl(fd, PKTPOOL_IOC_REGION_CREATE, c));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-ENOENT, region_info(fd, c->name, 0, &i,
+				       PKTPOOL_IOC_REGION_INFO, 0));
+	munmap(c, 4096);
 	close(fd);
 }
 

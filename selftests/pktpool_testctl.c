@@ -21,6 +21,7 @@ static const char *const tests[] = {
 	[PKTPOOL_TEST_BAD_FREE] = "bad_free",
 	[PKTPOOL_TEST_LIFECYCLE] = "lifecycle",
 	[PKTPOOL_TEST_CROSS_CPU] = "cross_cpu",
+	[PKTPOOL_TEST_BULK_NULL] = "bulk_null",
 };
 
 static int usage(void)

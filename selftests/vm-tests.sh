@@ -272,6 +272,15 @@ check "insmod rejects a pools string naming a pool twice" \
 	bad_insmod pools=fw:256,fw:512
 check "insmod rejects a pools string with an empty entry" \
 	bad_insmod pools=fw:256,,vpn:1500
+check "insmod rejects region_max_bytes 0" bad_insmod region_max_bytes=0
+check "insmod rejects region_max_bytes beyond the RAM" \
+	bad_insmod region_max_bytes=1099511627776
+check "insmod rejects max_regions 4096 (ids must stay below 4096)" \
+	bad_insmod max_regions=4096
+check "insmod rejects a user share above the global region limit" \
+	bad_insmod user_max_regions=65 max_regions=64
+check "insmod rejects a user byte share above region_max_bytes" \
+	bad_insmod user_region_max_bytes=536870912
 
 # --- 2. load with boot pools ----------------------------------------------
 

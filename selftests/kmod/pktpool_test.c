@@ -799,6 +799,73 @@ out:
 	}
 }
 
+/*
+ * free_bulk with NULLs between the objects: the NULLs must not reach the
+ * per-CPU cache, where a later alloc_bulk would hand them out as objects.
+ */
+static void pktpool_test_bulk_null(struct pktpool_test_run *run)
+{
+	struct pktpool_params params = {
+		.name = run->pool[0] ? run->pool : "pktpool_test_bulk_null",
+		.obj_size = 128,
+		.limit = 64,
+		.node = NUMA_NO_NODE,
+	};
+	enum { NR = 16 };
+	void *objs[NR], *mixed[2 * NR + 1] = {};
+	struct pktpool_stats stats;
+	struct pktpool *pool;
+	unsigned int i, n, nulls = 0;
+	int err;
+
+	pool = pktpool_create(&params);
+	if (IS_ERR(pool)) {
+		pktpool_test_fail(run, PTR_ERR(pool), "pktpool_create: %ld",
+				  PTR_ERR(pool));
+		return;
+	}
+	n = pktpool_alloc_bulk(pool, GFP_KERNEL, NR, objs);
+	run->out[0] = n;
+	if (n != NR) {
+		pktpool_test_fail(run, -ENOMEM, "alloc_bulk: %u of %u", n, NR);
+		goto out_free;
+	}
+	/* NULL, obj, NULL, obj, ..., NULL */
+	for (i = 0; i < NR; i++)
+		mixed[2 * i + 1] = objs[i];
+	pktpool_free_bulk(pool, ARRAY_SIZE(mixed), mixed);
+	n = 0;
+	pktpool_get_stats(pool, &stats);
+	run->out[1] = stats.in_use;
+	if (stats.in_use) {
+		pktpool_test_fail(run, -EIO, "in_use %llu after free_bulk",
+				  stats.in_use);
+		goto out_destroy;
+	}
+	n = pktpool_alloc_bulk(pool, GFP_KERNEL, NR, objs);
+	for (i = 0; i < n; i++)
+		if (!objs[i])
+			nulls++;
+	run->out[2] = nulls;
+	run->out[3] = n;
+	if (nulls) {
+		pktpool_test_fail(run, -EIO, "alloc_bulk handed out %u NULLs",
+				  nulls);
+		/* Free only the real objects: a NULL must not go back. */
+		for (i = 0; i < n; i++)
+			if (objs[i])
+				pktpool_free(pool, objs[i]);
+		n = 0;
+		goto out_destroy;
+	}
+out_free:
+	pktpool_free_bulk(pool, n, objs);
+out_destroy:
+	err = pktpool_destroy(pool);
+	if (err)
+		pktpool_test_fail(run, err, "destroy: %d", err);
+}
+
 static int pktpool_test_run(struct pktpool_test_run *run)
 {
 	struct pktpool *pool;
@@ -831,6 +898,9 @@ static int pktpool_test_run(struct pktpool_test_run *run)
 		return 0;
 	case PKTPOOL_TEST_LIFECYCLE:
 		pktpool_test_lifecycle(run);
+		return 0;
+	case PKTPOOL_TEST_BULK_NULL:
+		pktpool_test_bulk_null(run);
 		return 0;
 	default:
 		return -EINVAL;

@@ -60,11 +60,14 @@ struct pktpool_test_hold {
  * BAD_FREE: on a debug pool, a foreign pointer and a double free are caught.
  * LIFECYCLE: the API's create/get/put/destroy rules.
  * CROSS_CPU: arg objects allocated on one CPU and freed on the other.
+ * BULK_NULL: pktpool_free_bulk() with NULL entries among the objects
+ *	frees the objects and ignores the NULLs, as pktpool_free() does.
  */
 #define PKTPOOL_TEST_BOTH_CPUS	1
 #define PKTPOOL_TEST_BAD_FREE	2
 #define PKTPOOL_TEST_LIFECYCLE	3
 #define PKTPOOL_TEST_CROSS_CPU	4
+#define PKTPOOL_TEST_BULK_NULL	5
 
 /*
  * RUN fails with -EINVAL for an unknown test or an unterminated pool name;
@@ -76,6 +79,8 @@ struct pktpool_test_hold {
  * out[] of CROSS_CPU: objects, allocs delta, frees delta, in_use after.
  * out[] of BAD_FREE: bad_frees, in_use, allocs, frees.
  * out[] of LIFECYCLE: the number of steps that passed.
+ * out[] of BULK_NULL: objects, in_use after the free, NULLs handed out by
+ * the next alloc_bulk, objects it returned.
  */
 #define PKTPOOL_TEST_ROUNDS_MAX	1000000
 

@@ -7,7 +7,8 @@
  * any size from the first published version of the struct upwards: a
  * shorter struct gets -EINVAL, a longer one is accepted when every byte the
  * kernel does not know is zero and gets -E2BIG otherwise (as clone3() and
- * openat2() do). Output is written back up to the smaller of the two sizes.
+ * openat2() do); a size above the page size gets -E2BIG whatever the bytes,
+ * as clone3() does. The kernel writes back only the struct it knows.
  *
  * The ioctl numbers encode the size of the first version of each struct;
  * the kernel matches type, number and direction but ignores the size bits,
@@ -153,9 +154,18 @@ struct pktpool_pool_list {
  * attach for reading or writing; the owner or CAP_NET_ADMIN may destroy.
  * Destroy removes the name at once; the memory lives until the last
  * mapping and attached file are gone. A region created with an all-zero
- * name is anonymous: no one finds it by name, it cannot be destroyed, and
- * it goes away with its last attached file and mapping (other processes
- * reach it through a passed file, or attach it by id).
+ * name is anonymous: no one finds it by name, only CAP_NET_ADMIN can
+ * destroy it (take it off the list), and it goes away with its last
+ * attached file and mapping (other processes reach it through a passed
+ * file, or attach it by id).
+ * Ids are 1..4095, so a 32-bit process can map any region; they are
+ * handed out in turn, so one is reused only after all the others.
+ * Limits: max_regions and region_max_bytes for all regions together
+ * (-ENOSPC), and for each uid without CAP_NET_ADMIN user_max_regions and
+ * user_region_max_bytes (-EDQUOT). A region counts against them from
+ * create until its memory is freed, after destroy if it is still mapped.
+ * Creating or destroying a region, or attaching one for writing, needs a
+ * file opened for writing (-EBADF).
  */
 #define PKTPOOL_REGION_SLOT_MIN		64
 #define PKTPOOL_REGION_SLOT_MAX		65536	/* multiple of 64 between */
@@ -191,7 +201,9 @@ struct pktpool_region_create {
  * region named by id or name, as in pktpool_pool_id. ATTACH also attaches
  * the calling file with the access asked for in access (0 means read and
  * write), after the permission check (-EACCES); only attached files may
- * map the region, and only for the access granted.
+ * map the region, and only for the access granted. Every mapping needs
+ * read access (most CPUs cannot map a page write-only), so a write-only
+ * attachment cannot be mapped (-EACCES).
  */
 struct pktpool_region_info {
 	__u32 size;
