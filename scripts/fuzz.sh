@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make fuzz: selftests/fuzz/fuzz.sh in a Debian kernel under QEMU, for as
 # long as asked. FUZZ_SECONDS (default 600) bounds the run; FUZZ_SEED
-# replays one; FUZZ_WORKERS, FUZZ_MEMCG_MAX and FUZZ_AVOID are passed on
+# replays one; FUZZ_WORKERS and FUZZ_MEMCG_MAX are passed on
 # (see selftests/fuzz/fuzz.sh). Prints TAP and ends with one line
 # "N passed, N failed".
 set -uo pipefail
@@ -14,7 +14,7 @@ seconds=${FUZZ_SECONDS:-600}
 case $seconds in '' | *[!0-9]*) echo "FUZZ_SECONDS: not a number: $seconds" >&2; exit 2 ;; esac
 
 envs=(-e "FUZZ_SECONDS=$seconds")
-for v in FUZZ_SEED FUZZ_WORKERS FUZZ_MEMCG_MAX FUZZ_AVOID; do
+for v in FUZZ_SEED FUZZ_WORKERS FUZZ_MEMCG_MAX; do
 	[ -n "${!v:-}" ] && envs+=(-e "$v=${!v}")
 done
 mkdir -p build/results

@@ -17,8 +17,7 @@
 #
 # Environment: FUZZ_SEED (default: from the clock; printed, replay with
 # it), FUZZ_SYSCALLS, FUZZ_SECONDS, FUZZ_WORKERS (default 6),
-# FUZZ_MEMCG_MAX (default 32M), FUZZ_AVOID (known defects to steer clear
-# of, see pktpool_fuzz --help). Output is TAP.
+# FUZZ_MEMCG_MAX (default 32M). Output is TAP.
 set -u
 
 KO=${PKTPOOL_KO:-kmod/pktpool.ko}
@@ -26,6 +25,7 @@ FUZZ=build/selftests/pktpool_fuzz
 CG=/sys/fs/cgroup/pktpool-fuzz
 # Tiny limits: every limit is reached all the time.
 PARAMS=(dev_mode=0666 max_regions=6 region_max_bytes=$((8 << 20))
+	user_max_regions=3 user_region_max_bytes=$((4 << 20))
 	region_max_slots=2048 max_pools=6 "classes=64,256,2048")
 
 seed=${FUZZ_SEED:-$(( ($(date +%s) << 16) ^ $$ ^ RANDOM ))}
@@ -87,12 +87,10 @@ ok "fuzz: insmod pktpool.ko ${PARAMS[*]}"
 
 limit=(--syscalls "$syscalls")
 [ -n "$seconds" ] && limit=(--seconds "$seconds")
-avoid=()
-[ -n "${FUZZ_AVOID:-}" ] && avoid=(--avoid "$FUZZ_AVOID")
 start=$(date +%s)
 # Workers' stderr (violations) is shown as comments, as it comes.
 "$FUZZ" --seed "$seed" --workers "$workers" "${limit[@]}" "${cgopt[@]}" \
-	"${avoid[@]}" </dev/null 2>&1 | sed -u 's/^\([^#]\)/# \1/' | tee "$tmp/fuzz"
+	</dev/null 2>&1 | sed -u 's/^\([^#]\)/# \1/' | tee "$tmp/fuzz"
 rc=${PIPESTATUS[0]}
 took=$(($(date +%s) - start))
 done_calls=$(sed -n 's/^# syscalls: \([0-9]*\)$/\1/p' "$tmp/fuzz")

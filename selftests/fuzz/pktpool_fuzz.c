@@ -150,14 +150,14 @@ enum fz_stat {
 	FZ_S_OPEN, FZ_S_POOL, FZ_S_REGION, FZ_S_ATTACH, FZ_S_DETACH,
 	FZ_S_DESTROY, FZ_S_MMAP, FZ_S_MREMAP, FZ_S_MPROTECT, FZ_S_UNMAP,
 	FZ_S_TOUCH, FZ_S_FAULT, FZ_S_FORK, FZ_S_NLMSG, FZ_S_NLERR, FZ_S_EFAULT,
-	FZ_S_ENOSPC, FZ_S_ENOMEM, FZ_STATS
+	FZ_S_ENOSPC, FZ_S_EDQUOT, FZ_S_ENOMEM, FZ_STATS
 };
 
 static const char *const fz_stat_names[FZ_STATS] = {
 	"opens", "pools", "regions", "attaches", "detaches", "destroys",
 	"mmaps", "mremaps", "mprotects", "munmaps", "touches", "faults",
 	"forks", "netlink-replies", "netlink-errors", "EFAULT", "ENOSPC",
-	"ENOMEM",
+	"EDQUOT", "ENOMEM",
 };
 
 struct fz_shared {
@@ -171,7 +171,6 @@ static struct fz_shared *sh;
 static struct fz_slot *me;	/* this worker's slot, NULL when replaying */
 static struct fz_limits lim;
 static bool trace;
-static bool avoid[16];		/* known defects not to trigger: see --avoid */
 static uint64_t local_calls;	/* replay mode */
 static uint64_t worker_seed;
 static int worker_role;
@@ -547,7 +546,7 @@ static bool errno_documented(int e)
 	switch (e) {
 	case EINVAL: case E2BIG: case EFAULT: case EPERM: case EACCES:
 	case ENOENT: case EEXIST: case ENOSPC: case ENOMEM: case ENOTTY:
-	case EBUSY: case EINTR: case EBADF:
+	case EBUSY: case EINTR: case EBADF: case EDQUOT:
 		return true;
 	default:
 		return false;
@@ -608,6 +607,8 @@ static int arg_ioctl(int fd, unsigned long cmd, struct fz_arg *a, void *k,
 		stat_inc(FZ_S_EFAULT);
 	else if (rc == -ENOSPC)
 		stat_inc(FZ_S_ENOSPC);
+	else if (rc == -EDQUOT)
+		stat_inc(FZ_S_EDQUOT);
 	else if (rc == -ENOMEM)
 		stat_inc(FZ_S_ENOMEM);
 	if (rc && !errno_documented(-rc))
@@ -964,6 +965,35 @@ static uint64_t region_bytes(uint64_t n, uint64_t s)
 	       ((n * s + FZ_PAGE - 1) & ~(FZ_PAGE - 1));
 }
 
+/*
+ * The limits are tiny and named regions outlive their creators, so the
+ * registry is full most of the time: make room now and then by
+ * destroying a region that exists (which may belong to someone else).
+ */
+static void make_room(int fd)
+{
+	struct pktpool_pool_list l;
+	struct pktpool_pool_id d;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	l.size = sizeof(l);
+	l.capacity = 8192;
+	l.ids_ptr = (uint64_t)(uintptr_t)ids_out;
+	rc = ioctl(fd, PKTPOOL_IOC_REGION_LIST, &l) ? -errno : 0;
+	count_call();
+	if (rc || !l.count || l.count > 8192)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.size = sizeof(d);
+	d.id = ids_out[below(l.count)];
+	rc = ioctl(fd, PKTPOOL_IOC_REGION_DESTROY, &d) ? -errno : 0;
+	count_call();
+	tr("make room: REGION_DESTROY id=%u = %d", d.id, rc);
+	if (!rc)
+		stat_inc(FZ_S_DESTROY);
+}
+
 static void op_region_create(void)
 {
 	struct pktpool_region_create c;
@@ -1025,6 +1055,8 @@ static void op_region_create(void)
 	   c.name, c.slot_size, c.slot_count, c.node, c.mode);
 	arg_pick(&a, sizeof(c));
 	rc = arg_ioctl(fd, cmd, &a, &c, sizeof(c));
+	if ((rc == -ENOSPC || rc == -EDQUOT) && f && chance(50))
+		make_room(fd);
 	if (rc)
 		return;
 	stat_inc(FZ_S_REGION);
@@ -1037,7 +1069,7 @@ static void op_region_create(void)
 		violation("REGION_CREATE: id %u offset %#llx size %llu", c.id,
 			  (unsigned long long)c.mmap_offset,
 			  (unsigned long long)c.mmap_size);
-	if (!avoid[6] && f->accmode == O_RDONLY)
+	if (f->accmode == O_RDONLY)
 		violation("REGION_CREATE succeeded on a file opened O_RDONLY");
 	remember_region(c.id, c.mmap_size);
 	note_attach(f->file, c.id, PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE,
@@ -1062,9 +1094,6 @@ static void op_region_attach(bool attach_it)
 	case 1: i.access = pick_u32_edge(); break;
 	default: i.access = (uint32_t)below(4); break;
 	}
-	/* Known defect 1: access WRITE alone oopses when the file closes. */
-	if (attach_it && avoid[1] && i.access == PKTPOOL_ACCESS_WRITE)
-		i.access = PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE;
 	access = i.access ? i.access :
 		 PKTPOOL_ACCESS_READ | PKTPOOL_ACCESS_WRITE;
 	tr("REGION_%s id=%u name=%.32s access=%u", attach_it ? "ATTACH" : "INFO",
@@ -1314,8 +1343,7 @@ static void op_mmap(void)
 		if ((prot & PROT_WRITE) && !(at->access & PKTPOOL_ACCESS_WRITE))
 			violation("PROT_WRITE mmap of region %u attached for access %u",
 				  id, at->access);
-		if (!avoid[4] && (prot & PROT_READ) &&
-		    !(at->access & PKTPOOL_ACCESS_READ))
+		if ((prot & PROT_READ) && !(at->access & PKTPOOL_ACCESS_READ))
 			violation("PROT_READ mmap of region %u attached write-only",
 				  id);
 		if (at->size && len != page_up(at->size))
@@ -2644,8 +2672,6 @@ static void usage(FILE *f)
 		"                 when --seconds is not given)\n"
 		"  --cgroup DIR   a cgroup v2 directory; half the workers run in it\n"
 		"  --no-kill      the supervisor kills no worker\n"
-		"  --avoid LIST   known kernel defects (numbers of issue 9) to steer\n"
-		"                 clear of, e.g. 1,4\n"
 		"  --trace        print every call (stderr)\n"
 		"roles: root, nocap (root without CAP_NET_ADMIN), nobody\n",
 		FZ_MAX_WORKERS);
@@ -2693,15 +2719,6 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return 2;
 			}
-			i++;
-		} else if (!strcmp(a, "--avoid") && v) {
-			char *s = strdup(v), *t, *save = NULL;
-
-			for (t = strtok_r(s, ",", &save); t;
-			     t = strtok_r(NULL, ",", &save))
-				if (atoi(t) > 0 && atoi(t) < 16)
-					avoid[atoi(t)] = true;
-			free(s);
 			i++;
 		} else if (!strcmp(a, "--no-kill")) {
 			o.kills = false;
