@@ -105,6 +105,11 @@ fi
 
 # --- 4. nothing leaked ----------------------------------------------------------
 
+# Workers may have left injected failures pending (op_fault).
+for knob in /sys/kernel/debug/pktpool/fail_slab /sys/kernel/debug/pktpool/fail_region; do
+	[ -e "$knob" ] && echo 0 >"$knob"
+done
+
 # Bounded: after an oops the module's locks may never be released.
 check "fuzz: once every worker is gone no region is attached or mapped; the rest is destroyed" \
 	timeout 300 "$FUZZ" --cleanup
