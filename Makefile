@@ -16,7 +16,7 @@ BUILD := $(TOP)/build
 KDIR_CMD = $(if $(KDIR),echo $(KDIR),$(TOP)/scripts/kver.sh --kdir)
 
 .PHONY: all module lib tools selftests deps ksrc check demo bench \
-	checkpatch install clean help
+	checkpatch install clean help fuzz
 
 all: module lib tools selftests
 
@@ -43,6 +43,12 @@ ksrc: deps
 # one line "N passed, N failed".
 check: deps ksrc
 	@scripts/check.sh
+
+# The fuzzer alone in a guest, FUZZ_SECONDS long (default 600); FUZZ_SEED
+# replays a run. See README.md, "Fuzzing".
+fuzz: deps ksrc
+	@$(MAKE) --no-print-directory KDIR=$(VM_KDIR) all >/dev/null
+	@scripts/fuzz.sh
 
 demo: deps ksrc
 	@$(MAKE) --no-print-directory all >/dev/null
@@ -71,5 +77,6 @@ help:
 	@echo "make check      install deps, run every test (host + VM on every kernel), checkpatch"
 	@echo "                (KERNELS='6.1 6.12' for fewer kernels)"
 	@echo "make demo       install deps, boot a VM and show pools in use"
+	@echo "make fuzz       install deps, fuzz the module in a VM (FUZZ_SECONDS, FUZZ_SEED)"
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
 	@echo "make install    install libpktpool and pktpoolctl (PREFIX, DESTDIR)"

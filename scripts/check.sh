@@ -33,9 +33,10 @@ stage() {
 
 # The guest runs: KERNEL or KERNEL+VARIANT, KERNEL a name from
 # scripts/kernels.sh or a kernel release. Variants: preempt=full (boot
-# with full preemption), numa (two NUMA nodes; the NUMA tests run too).
+# with full preemption), numa (two NUMA nodes; the NUMA tests run too),
+# fuzz (selftests/fuzz/fuzz.sh, a bounded run, instead of the suite).
 # KERNELS="6.1" for a quick local loop; CI runs the default, all of them.
-default_runs="$(scripts/kver.sh --list | tr '\n' ' ')6.1+preempt=full 6.1+numa"
+default_runs="$(scripts/kver.sh --list | tr '\n' ' ')6.1+preempt=full 6.1+numa 6.1+fuzz"
 runs=${KERNELS:-$default_runs}
 
 # Userspace: library, tools, selftest programs (all -Werror).
@@ -90,6 +91,11 @@ guest() {
 	preempt=*)
 		args+=(--cmdline "$variant" -e "PKTPOOL_EXPECT_PREEMPT=${variant#*=}")
 		;;
+	fuzz)
+		args=(--log "$top/build/vm/fuzz-console.log"
+			-e "PKTPOOL_KO=$dir/kmod/pktpool.ko")
+		cmd=("$top/selftests/fuzz/fuzz.sh")
+		;;
 	numa)
 		args+=(--numa)
 		# shellcheck disable=SC2016 # expanded by the guest's shell
@@ -97,7 +103,7 @@ guest() {
 			sh "$top/selftests/vm-tests.sh" "$top/selftests/numa-tests.sh")
 		;;
 	*)
-		echo "not ok - vm $name+$variant: no such variant (preempt=MODEL, numa)"
+		echo "not ok - vm $name+$variant: no such variant (preempt=MODEL, numa, fuzz)"
 		return 1
 		;;
 	esac
