@@ -29,6 +29,7 @@ struct shared {
 static struct shared *sh;
 static struct pktpool *pool;
 static long victim_ops;
+static double run_seconds;
 
 static double now_s(void)
 {
@@ -93,7 +94,8 @@ static void victim(uint32_t flags)
 	pthread_t th[3];
 	int i;
 
-	alarm(120);	/* a hang is a failure, not a stuck suite */
+	/* a hang is a failure, not a stuck suite */
+	alarm(120 + (unsigned int)run_seconds);
 	if (pktpool_attach_fd(pktpool_region_fd(pool), NULL, flags, &p) &&
 	    pktpool_attach_fd(pktpool_region_fd(pool), NULL, flags, &p))
 		_exit(0);	/* the writer broke the header first: fine */
@@ -246,6 +248,7 @@ int main(void)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	require(sh != MAP_FAILED);
 	victim_ops = seconds > 0 ? 0 : scaled(200000);
+	run_seconds = seconds;
 	run("cached", 256, 0, seconds);
 	run("debug", 128, PKTPOOL_F_DEBUG, seconds);
 	run("large region", 8192, 0, seconds);
