@@ -200,7 +200,8 @@ int pktpool_free_idx(struct pktpool *pool, uint32_t idx);
 /*
  * Take over a slot another process allocated and handed over, so that the
  * sender's crash and reclaim no longer return it. Optional: freeing it
- * does the same.
+ * does the same. -ESTALE when a reclaim of the (dead) sender took the slot
+ * first, -EALREADY when it is free.
  */
 int pktpool_adopt(struct pktpool *pool, void *obj);
 
@@ -213,17 +214,22 @@ int pktpool_stats(struct pktpool *pool, struct pktpool_stats *st);
  * Check the region: header against the private geometry, a bounded walk of
  * the free list (cycles, out-of-range links, slots on the list not marked
  * free), thread caches, process table and the counts. Exact only when no
- * other thread or process is allocating or freeing; under load it retries
- * and may return -EAGAIN. 0, -EUCLEAN, -EBADMSG or -EAGAIN.
+ * other thread or process is allocating or freeing; under load it looks
+ * again, reports a finding only if two looks agree with nothing moved in
+ * between, and returns -EAGAIN (busy, nothing reported or counted) when it
+ * cannot get a still picture. 0, -EUCLEAN, -EBADMSG or -EAGAIN.
  */
 int pktpool_validate(struct pktpool *pool);
 
 /*
  * Return the slots of processes that are gone: those that detached with
- * slots still out, and those that died (pid gone, or pid reused with a
- * different start time in /proc/PID/stat). pid 0 means every such process;
- * otherwise only that one (-EBUSY when it is still running, -ESRCH when it
- * is not attached). Includes the dead process's thread caches. Returns the
+ * slots still out, and those that died or exec()ed. A process is alive
+ * exactly while it holds its entry's lock (an OFD lock the kernel drops
+ * at exit or exec; see lib/README.md): no /proc is read, and PID
+ * namespaces, hidepid and exited main threads do not matter. pid 0 means
+ * every such process; otherwise only the one whose entry recorded that
+ * pid (as it saw it): -EBUSY when it is still running, -ESRCH when no
+ * entry has it. Includes the dead process's thread caches. Returns the
  * number of slots returned.
  */
 int pktpool_reclaim(struct pktpool *pool, pid_t pid, uint32_t flags);
