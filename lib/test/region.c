@@ -360,7 +360,7 @@ static void test_attach_during_create(void)
 	cfg.name = rname;
 	pid = fork();
 	if (pid == 0) {
-		for (i = 0; i < 200; i++) {
+		for (i = 0; i < 100; i++) {
 			struct pktpool *c = NULL;
 
 			if (pktpool_create(&cfg, &c) == 0) {
@@ -392,14 +392,14 @@ static void test_attach_during_create(void)
 static void test_creator_killed(void)
 {
 	struct pktpool_config cfg = {
-		.slot_size = 4096, .slot_count = 8192, .flags = PKTPOOL_F_DEBUG,
+		.slot_size = 4096, .slot_count = 2048, .flags = PKTPOOL_F_DEBUG,
 	};
 	char rname[40];
 	int round, unusable = 0;
 
 	snprintf(rname, sizeof(rname), "%s-kill", name);
 	cfg.name = rname;
-	for (round = 0; round < 12; round++) {
+	for (round = 0; round < 24; round++) {
 		struct pktpool *c = NULL;
 		pid_t pid = fork();
 		int err;
@@ -409,7 +409,7 @@ static void test_creator_killed(void)
 			pause();
 			_exit(0);
 		}
-		usleep((useconds_t)(round % 6) * 2000);
+		usleep((useconds_t)(round % 8) * 1000);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		err = pktpool_create(&cfg, &c);
@@ -424,7 +424,7 @@ static void test_creator_killed(void)
 			pktpool_detach(c);
 	}
 	ok(unusable == 0,
-	   "a creator killed during layout leaves the name usable (%d of 12 were not)",
+	   "a creator killed during layout leaves the name usable (%d of 24 were not)",
 	   unusable);
 }
 
