@@ -284,8 +284,7 @@ struct pktpool__tcache {
 	PKTPOOL__A(uint32_t) transit_op;	/* shared-list CAS in flight */
 	PKTPOOL__A(uint32_t) transit_first;
 	PKTPOOL__A(uint32_t) transit_n;
-	PKTPOOL__A(uint32_t) transit_rest;	/* pop: index left on top */
-	uint32_t __pad0;
+	uint32_t __pad0[2];
 	PKTPOOL__A(uint64_t) transit_lo;	/* head the CAS expects: */
 	PKTPOOL__A(uint64_t) transit_gen;	/* index, count, generation */
 	/*

@@ -31,14 +31,12 @@ static struct pktpool__proc *proc_entry(struct pktpool *p)
 
 static void transit_begin(struct pktpool *p, struct pktpool__tcache *tc,
 			  uint32_t op, uint32_t first, uint32_t n,
-			  uint32_t rest, struct hv expect)
+			  struct hv expect)
 {
 	if (tc) {
 		atomic_store_explicit(&tc->transit_first, first,
 				      memory_order_relaxed);
 		atomic_store_explicit(&tc->transit_n, n, memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_rest, rest,
-				      memory_order_relaxed);
 		atomic_store_explicit(&tc->transit_lo, expect.lo,
 				      memory_order_relaxed);
 		atomic_store_explicit(&tc->transit_gen, expect.gen,
@@ -174,7 +172,7 @@ int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 			cur = nx;
 		}
 		c = hv_count(head);
-		transit_begin(p, tc, TRANSIT_POP, first, k, rest, head);
+		transit_begin(p, tc, TRANSIT_POP, first, k, head);
 		/* [B]/[C]: pairs with the pusher's CAS; also publishes the
 		 * transit record */
 		if (head_cas(&h->head, &head,
@@ -269,7 +267,7 @@ int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 	for (i = 0; i + 1 < n; i++)
 		atomic_store_explicit(&p->priv->next[idx[i]], idx[i + 1],
 				      memory_order_relaxed);
-	transit_begin(p, tc, TRANSIT_PUSH, idx[0], n, PKTPOOL_NIL,
+	transit_begin(p, tc, TRANSIT_PUSH, idx[0], n,
 		      head_load(&p->priv->hdr->head));
 	/* whoever sees a tag below free sees the record (validate) */
 	atomic_thread_fence(memory_order_release);

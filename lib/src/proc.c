@@ -266,8 +266,7 @@ static void gather_take(struct gather *g, uint32_t idx, uint32_t from)
 
 /* A dead process's transit record, from its thread cache or its entry. */
 struct transit {
-	uint32_t op, first, n, rest;
-	bool full;		/* lo and rest known (thread cache record) */
+	uint32_t op, first, n;
 	struct hv expect;
 };
 
@@ -292,7 +291,6 @@ static void resolve_transit(struct gather *g, const struct transit *t,
 	struct hv now = head_snapshot(&p->priv->hdr->head);
 	uint32_t chain[PKTPOOL_CACHE_MAX], k = 0, i, cur;
 	bool moved = now.gen != t->expect.gen;
-	bool ours = false;
 
 	if (t->op == TRANSIT_NONE || t->op > TRANSIT_PUSHED || t->n == 0 ||
 	    t->n > PKTPOOL_CACHE_MAX || t->first >= p->slot_count)
@@ -314,19 +312,18 @@ static void resolve_transit(struct gather *g, const struct transit *t,
 	case TRANSIT_POP:
 		if (!moved)
 			return;	/* the CAS did not happen: still on the list */
-		/* Ours if the head is exactly what our CAS would have left
-		 * (the generation is never reused). */
-		ours = t->full && now.gen == t->expect.gen + 1 &&
-		       hv_idx(now) == t->rest;
-		if (ours) {
-			for (i = 0; i < k; i++)
-				gather_take(g, chain[i], 0);
-			return;
-		}
+		/*
+		 * Moved: by its CAS or by another popper's, which can leave
+		 * the very same head (same chain, same rest), so the head
+		 * cannot tell, and taking the slots could take the other
+		 * popper's. Uncertain: only an idle reclaim may decide.
+		 */
 		break;
 	case TRANSIT_PUSH:
 		/* A push tags its chain free before its CAS: a slot still
-		 * tagged for the dead process means the CAS had not come. */
+		 * tagged for the dead process means the CAS had not come.
+		 * Nobody else pushes this chain's first slot, so a head of
+		 * exactly (first, expected generation + 1) is its CAS. */
 		for (i = 0; i < k; i++)
 			if ((atomic_load_explicit(&p->tag[chain[i]],
 				memory_order_relaxed) & PKTPOOL__TAG_OWNER) == dead)
@@ -365,13 +362,10 @@ static void reclaim_owner(struct gather *g, uint32_t dead)
 		t.first = atomic_load_explicit(&tc->transit_first,
 					       memory_order_relaxed);
 		t.n = atomic_load_explicit(&tc->transit_n, memory_order_relaxed);
-		t.rest = atomic_load_explicit(&tc->transit_rest,
-					      memory_order_relaxed);
 		t.expect.lo = atomic_load_explicit(&tc->transit_lo,
 						   memory_order_relaxed);
 		t.expect.gen = atomic_load_explicit(&tc->transit_gen,
 						    memory_order_relaxed);
-		t.full = true;
 		resolve_transit(g, &t, dead);
 	}
 	/* [F] pairs with the release stores of t_op */
@@ -381,8 +375,6 @@ static void reclaim_owner(struct gather *g, uint32_t dead)
 	t.first = atomic_load_explicit(&e->t_first, memory_order_relaxed);
 	t.expect.gen = atomic_load_explicit(&e->t_gen, memory_order_relaxed);
 	t.expect.lo = 0;
-	t.rest = PKTPOOL_NIL;
-	t.full = false;
 	resolve_transit(g, &t, dead);
 	atomic_store_explicit(&e->t_op, TRANSIT_NONE, memory_order_relaxed);
 
