@@ -7,6 +7,7 @@
  * slot was handed out twice. Also: reclaim refuses live processes, names
  * unknown ones, and treats a reused pid (other start time) as dead.
  */
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -308,6 +309,89 @@ static void test_proc_table_full(void)
 	pktpool_detach(p);
 }
 
+/*
+ * A process with more threads than the region has thread caches, killed
+ * while all of them allocate and free: the threads without a cache share
+ * their process's transit record (one of them at a time), so after the
+ * reclaims every slot is back or counted as uncertain, and an idle
+ * reclaim brings back the rest.
+ */
+#define MANY_THREADS	(PKTPOOL_THREADS_MAX + 8)
+
+static struct pktpool *many_pool;
+
+static void *many_thread(void *arg)
+{
+	uint64_t seed = 0x9E3779B97F4A7C15ull * ((uintptr_t)arg + 1);
+	void *held[16];
+	int n = 0;
+
+	atomic_fetch_add(&sh->ready, 1);
+	for (;;) {
+		if ((xorshift(&seed) & 1) && n)
+			pktpool_free(many_pool, held[--n]);
+		else if (n < 16 && (held[n] = pktpool_alloc(many_pool)))
+			n++;
+	}
+	return NULL;
+}
+
+static void test_kill_many_threads(int rounds)
+{
+	const uint32_t count = 4096;
+	struct pktpool_layout lay;
+	struct pktpool_stats st;
+	struct pktpool__hdr *h;
+	uint64_t seed = 777, lost, unc;
+	int round, r;
+
+	many_pool = make_pool(64, count, 0);
+	require(many_pool);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	require(sh != MAP_FAILED);
+	pktpool_set_error_handler(many_pool, quiet_fn, NULL);
+	for (round = 0; round < rounds; round++) {
+		pid_t pid;
+
+		atomic_store(&sh->ready, 0);
+		pid = fork();
+		if (pid == 0) {
+			pthread_t th;
+			uintptr_t i;
+
+			for (i = 0; i < MANY_THREADS; i++)
+				pthread_create(&th, NULL, many_thread, (void *)i);
+			pause();
+			_exit(0);
+		}
+		while (atomic_load(&sh->ready) < MANY_THREADS)
+			sched_yield();
+		msleep(1 + (long)(xorshift(&seed) % 8));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		pktpool_reclaim(many_pool, pid, 0);
+	}
+	pktpool_flush_cache(many_pool);
+	pktpool_stats(many_pool, &st);
+	pktpool_get_layout(many_pool, &lay);
+	h = (struct pktpool__hdr *)((char *)pktpool_idx_to_ptr(many_pool, 0) -
+				    lay.off_slots);
+	lost = count - st.free;
+	unc = atomic_load(&h->uncertain);
+	ok(st.threads <= 1 && lost <= unc,
+	   "%d threads killed %d times: every slot is back or counted as uncertain (%llu lost, %llu counted)",
+	   MANY_THREADS, rounds, (unsigned long long)lost,
+	   (unsigned long long)unc);
+	r = pktpool_reclaim(many_pool, 0, PKTPOOL_RECLAIM_IDLE);
+	pktpool_flush_cache(many_pool);
+	pktpool_stats(many_pool, &st);
+	ok(r >= 0 && st.free == count && pktpool_validate(many_pool) == 0,
+	   "then an idle reclaim brings back the rest (%d)", r);
+	pktpool_detach(many_pool);
+	munmap(sh, sizeof(*sh));
+}
+
 int main(void)
 {
 	int rounds = (int)scaled(15);
@@ -315,6 +399,7 @@ int main(void)
 	test_kill_and_reclaim(0, rounds);
 	test_kill_and_reclaim(PKTPOOL_F_NOCACHE, rounds);
 	test_kill_and_reclaim(PKTPOOL_F_DEBUG, rounds / 2 + 1);
+	test_kill_many_threads(rounds / 2 + 1);
 	test_reclaim_errors();
 	test_adopt();
 	if (strcmp(getenv("PKTPOOL_BACKEND") ? getenv("PKTPOOL_BACKEND") : "",
