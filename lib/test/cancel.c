@@ -16,6 +16,7 @@
 #include "util.h"
 
 static struct pktpool *pool;
+static struct pktpool_layout lay;	/* kernel regions need its id */
 
 static int in_child(int (*fn)(void))
 {
@@ -55,7 +56,7 @@ static void *attach_cancelled(void *arg)
 	while (!atomic_load(&cancel_sent))
 		;
 	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &cancel_old);
-	if (pktpool_attach_fd(pktpool_region_fd(pool), NULL, 0,
+	if (pktpool_attach_fd(pktpool_region_fd(pool), &lay, 0,
 			      &cancel_p) == 0)
 		pktpool_detach(cancel_p);
 	pthread_testcancel();
@@ -82,6 +83,7 @@ static int case_cancel_in_attach(void)
 	pool = make_pool(256, 64, 0);
 	if (!pool)
 		return 90;
+	pktpool_get_layout(pool, &lay);
 	for (i = 0; i < 20; i++) {
 		atomic_store(&cancel_sent, 0);
 		pthread_create(&th, NULL, attach_cancelled, NULL);
@@ -89,7 +91,7 @@ static int case_cancel_in_attach(void)
 		atomic_store(&cancel_sent, 1);
 		pthread_join(th, &ret);
 		/* every library call that takes the lock still works */
-		if (pktpool_attach_fd(pktpool_region_fd(pool), NULL, 0, &q))
+		if (pktpool_attach_fd(pktpool_region_fd(pool), &lay, 0, &q))
 			return 1;
 		if (pktpool_detach(q))
 			return 2;

@@ -91,13 +91,15 @@ static void *victim_thread(void *arg)
 static void victim(uint32_t flags)
 {
 	struct pktpool *p = NULL;
+	struct pktpool_layout lay;
 	pthread_t th[3];
 	int i;
 
 	/* a hang is a failure, not a stuck suite */
 	alarm(120 + (unsigned int)run_seconds);
-	if (pktpool_attach_fd(pktpool_region_fd(pool), NULL, flags, &p) &&
-	    pktpool_attach_fd(pktpool_region_fd(pool), NULL, flags, &p))
+	pktpool_get_layout(pool, &lay);	/* kernel regions need its id */
+	if (pktpool_attach_fd(pktpool_region_fd(pool), &lay, flags, &p) &&
+	    pktpool_attach_fd(pktpool_region_fd(pool), &lay, flags, &p))
 		_exit(0);	/* the writer broke the header first: fine */
 	pool = p;
 	pktpool_set_error_handler(p, quiet_fn, NULL);

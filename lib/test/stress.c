@@ -45,6 +45,7 @@ struct ledger {
 static struct ledger *lg;
 static struct pktpool *pool;	/* the parent's */
 static int region_fd;
+static struct pktpool_layout region_lay;	/* kernel regions need its id */
 
 static double now_s(void)
 {
@@ -123,7 +124,7 @@ static void worker(uint32_t serial, uint64_t seed)
 	int i, nth, tries, err;
 
 	for (tries = 0;; tries++) {
-		err = pktpool_attach_fd(region_fd, NULL, xorshift(&seed) & 1 ?
+		err = pktpool_attach_fd(region_fd, &region_lay, xorshift(&seed) & 1 ?
 					PKTPOOL_F_NOCACHE : 0, &p);
 		if (err != -ENOSPC || tries > 2000)
 			break;
@@ -152,7 +153,7 @@ static void reclaimer(uint64_t seed)
 {
 	struct pktpool *p = NULL;
 
-	if (pktpool_attach_fd(region_fd, NULL, xorshift(&seed) & 1 ?
+	if (pktpool_attach_fd(region_fd, &region_lay, xorshift(&seed) & 1 ?
 			      PKTPOOL_F_NOCACHE : 0, &p))
 		_exit(10);
 	pktpool_set_error_handler(p, quiet_fn, NULL);
@@ -188,6 +189,7 @@ int main(void)
 	require(pool);
 	pktpool_set_error_handler(pool, quiet_fn, NULL);
 	region_fd = pktpool_region_fd(pool);
+	pktpool_get_layout(pool, &region_lay);
 
 	for (i = 0; i < WORKERS; i++, serial++) {
 		w[i] = fork();
@@ -264,7 +266,7 @@ int main(void)
 	   (unsigned long long)sts.free, COUNT);
 	ok(pktpool_validate(pool) == 0, "kill stress: validate passes at the end");
 	/* Every slot free exactly once: a new process allocates all. */
-	if (pktpool_attach_fd(region_fd, NULL, PKTPOOL_F_NOCACHE, &fresh) == 0) {
+	if (pktpool_attach_fd(region_fd, &region_lay, PKTPOOL_F_NOCACHE, &fresh) == 0) {
 		uint32_t idx;
 
 		while (pktpool_alloc_idx(fresh, &idx) == 0 && got <= COUNT) {
