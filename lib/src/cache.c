@@ -150,7 +150,12 @@ int pktpool__register(struct pktpool *p)
 
 	int cs;
 
-	if (PKTPOOL__LIKELY(pv->owner && pv->fork_gen == pktpool__fork_gen))
+	/* Unlocked first look: another thread of ours may be registering
+	 * (after fork); acquire pairs with the release store of owner in
+	 * pktpool__proc_claim(). */
+	if (PKTPOOL__LIKELY(__atomic_load_n(&pv->owner, __ATOMIC_ACQUIRE) &&
+			    __atomic_load_n(&pv->fork_gen, __ATOMIC_RELAXED) ==
+			    pktpool__fork_gen))
 		return 0;
 	pktpool__lock_take(&cs);
 	if (!pv->owner || pv->fork_gen != pktpool__fork_gen)

@@ -167,10 +167,12 @@ int pktpool__proc_claim(struct pktpool *p)
 		 * holder of the lock */
 		atomic_store_explicit(&e->state, PROC_ALIVE,
 				      memory_order_release);
-		pv->owner = i + 1;
 		pv->pid = getpid();
-		pv->fork_gen = pktpool__fork_gen;
-		p->owner = pv->owner;
+		__atomic_store_n(&pv->fork_gen, pktpool__fork_gen,
+				 __ATOMIC_RELAXED);
+		p->owner = i + 1;
+		/* pairs with the unlocked acquire load in pktpool__register() */
+		__atomic_store_n(&pv->owner, i + 1, __ATOMIC_RELEASE);
 		return 0;
 	}
 	return pktpool__report(p, -ENOSPC,
@@ -203,7 +205,7 @@ void pktpool__proc_release(struct pktpool *p)
 			      count_owned(p, pv->owner) ? PROC_EXITED : PROC_FREE,
 			      memory_order_release);
 	pktpool__lock_drop(pv, pv->owner - 1);
-	pv->owner = 0;
+	__atomic_store_n(&pv->owner, 0, __ATOMIC_RELAXED);
 	p->owner = OWNER_NONE;
 }
 
