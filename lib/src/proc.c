@@ -270,6 +270,7 @@ static void gather_take(struct gather *g, uint32_t idx, uint32_t from)
 struct transit {
 	uint32_t op, first, n;
 	struct hv expect;
+	const void *record;	/* the tcache or entry it was read from */
 };
 
 static void uncertain(struct gather *g, uint32_t dead, uint32_t k)
@@ -279,6 +280,99 @@ static void uncertain(struct gather *g, uint32_t dead, uint32_t k)
 	pktpool__report(g->p, -EBADMSG,
 		"process %u died at a shared-list CAS; %u slots unaccounted until an idle reclaim",
 		dead, k);
+}
+
+/*
+ * Is any shared-list operation other than the one in 'record' between its
+ * transit begin and end (another popper between its CAS and its tag
+ * stores, say)?
+ */
+static bool others_in_flight(struct pktpool *p, const void *record)
+{
+	struct pktpool__priv *pv = p->priv;
+	uint32_t i;
+
+	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
+		struct pktpool__tcache *tc = &pv->tcache[i];
+
+		if ((const void *)tc != record &&
+		    atomic_load_explicit(&tc->owner, memory_order_relaxed) &&
+		    /* [F] pairs with the release stores of transit_op */
+		    atomic_load_explicit(&tc->transit_op, memory_order_acquire))
+			return true;
+	}
+	for (i = 0; i < PKTPOOL_PROCS_MAX; i++) {
+		struct pktpool__proc *e = &pv->hdr->proc[i];
+
+		if ((const void *)e != record &&
+		    atomic_load_explicit(&e->state, memory_order_relaxed) &&
+		    atomic_load_explicit(&e->t_op, memory_order_acquire) & 0xff)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Settle an ambiguous chain by looking: walk the whole list between two
+ * equal head snapshots (nothing pushed or popped meanwhile: the walk is
+ * exact) with no other operation in flight before or after (nobody holds
+ * a slot popped but not yet tagged). A chain slot on the list is where it
+ * belongs; one off the list still tagged free has been lost by the dead
+ * process and nobody else can reach it: take it back. False when the
+ * list never held still long enough.
+ */
+static bool settle_by_walk(struct gather *g, const struct transit *t,
+			   const uint32_t *chain, uint32_t k)
+{
+	struct pktpool *p = g->p;
+	struct pktpool__hdr *h = p->priv->hdr;
+	const uint32_t n = p->slot_count;
+	uint8_t *in_chain, *on_list;
+	bool settled = false;
+	int tries;
+	uint32_t i;
+
+	gather_flush(g);	/* our own batch is on the list, not in limbo */
+	in_chain = calloc(n, 1);
+	on_list = calloc(k, 1);
+	if (!in_chain || !on_list)
+		goto out;
+	for (i = 0; i < k; i++)
+		in_chain[chain[i]] = (uint8_t)(i + 1 > 255 ? 255 : i + 1);
+	for (tries = 0; tries < 8 && !settled; tries++) {
+		struct hv h0;
+		uint64_t steps = 0;
+		uint32_t cur;
+		bool broken = false;
+
+		if (others_in_flight(p, t->record))
+			continue;
+		h0 = head_snapshot(&h->head);
+		memset(on_list, 0, k);
+		for (cur = hv_idx(h0); cur != PKTPOOL_NIL; steps++) {
+			if (cur >= n || steps > n) {
+				broken = true;
+				break;
+			}
+			if (in_chain[cur])
+				for (i = 0; i < k; i++)
+					if (chain[i] == cur)
+						on_list[i] = 1;
+			cur = atomic_load_explicit(&p->priv->next[cur],
+						   memory_order_relaxed);
+		}
+		if (broken || !hv_eq(head_snapshot(&h->head), h0) ||
+		    others_in_flight(p, t->record))
+			continue;
+		for (i = 0; i < k; i++)
+			if (!on_list[i])
+				gather_take(g, chain[i], 0);
+		settled = true;
+	}
+out:
+	free(in_chain);
+	free(on_list);
+	return settled;
 }
 
 /*
@@ -340,7 +434,8 @@ static void resolve_transit(struct gather *g, const struct transit *t,
 		}
 		break;
 	}
-	uncertain(g, dead, k);
+	if (!settle_by_walk(g, t, chain, k))
+		uncertain(g, dead, k);
 }
 
 /* Return every slot of owner id 'dead' and empty its thread caches. */
@@ -368,6 +463,7 @@ static void reclaim_owner(struct gather *g, uint32_t dead)
 						   memory_order_relaxed);
 		t.expect.gen = atomic_load_explicit(&tc->transit_gen,
 						    memory_order_relaxed);
+		t.record = tc;
 		resolve_transit(g, &t, dead);
 	}
 	/* [F] pairs with the release stores of t_op */
@@ -377,6 +473,7 @@ static void reclaim_owner(struct gather *g, uint32_t dead)
 	t.first = atomic_load_explicit(&e->t_first, memory_order_relaxed);
 	t.expect.gen = atomic_load_explicit(&e->t_gen, memory_order_relaxed);
 	t.expect.lo = 0;
+	t.record = e;
 	resolve_transit(g, &t, dead);
 	atomic_store_explicit(&e->t_op, TRANSIT_NONE, memory_order_relaxed);
 

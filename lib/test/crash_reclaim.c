@@ -227,6 +227,64 @@ static void test_reclaim_errors(void)
 }
 
 /* A slot handed over and adopted survives the sender's death. */
+/*
+ * A process killed inside a push after clearing its tags, while others
+ * moved the head: its record cannot say whether its CAS happened. When
+ * the list holds still, a reclaim looks and takes back what is not on it
+ * instead of leaving it to an idle reclaim. (The record is forged: the
+ * kill cannot be aimed that precisely.)
+ */
+static void test_settle_by_looking(void)
+{
+	struct pktpool *p = make_pool(256, 64, PKTPOOL_F_NOCACHE);
+	struct pktpool_layout lay;
+	struct pktpool__hdr *h;
+	struct pktpool__tcache *tc;
+	struct pktpool_stats st;
+	int pipefd[2], r, i;
+	uint32_t idx, owner;
+	pid_t pid;
+
+	require(p && pipe(pipefd) == 0);
+	pktpool_set_error_handler(p, quiet_fn, NULL);
+	pid = fork();
+	if (pid == 0) {
+		if (pktpool_alloc_idx(p, &idx) ||
+		    write(pipefd[1], &idx, sizeof(idx)) != sizeof(idx))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	require(read(pipefd[0], &idx, sizeof(idx)) == sizeof(idx));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	pktpool_get_layout(p, &lay);
+	h = (struct pktpool__hdr *)((char *)pktpool_idx_to_ptr(p, 0) -
+				    lay.off_slots);
+	tc = (struct pktpool__tcache *)((char *)h + lay.off_tcache);
+	owner = atomic_load(&p->tag[idx]) & PKTPOOL__TAG_OWNER;
+	for (i = 0; i < PKTPOOL_THREADS_MAX; i++)
+		if (atomic_load(&tc[i].owner) == owner)
+			break;
+	require(i < PKTPOOL_THREADS_MAX);
+	/* "pushing idx, tags cleared, expecting a head two CAS ago" */
+	atomic_store(&tc[i].transit_first, idx);
+	atomic_store(&tc[i].transit_n, 1);
+	atomic_store(&tc[i].transit_gen,
+		     atomic_load(&h->head.gen) - 2);
+	atomic_store(&p->tag[idx], TAG(0, TAG_FREE));
+	atomic_store(&tc[i].transit_op, TRANSIT_PUSH);
+	r = pktpool_reclaim(p, pid, 0);
+	pktpool_stats(p, &st);
+	ok(r == 1 && st.free == 64 && atomic_load(&h->uncertain) == 0,
+	   "a push a kill left ambiguous is settled by looking at a quiet list (%d back)",
+	   r);
+	ok(pktpool_validate(p) == 0, "validate after settling it");
+	close(pipefd[0]);
+	close(pipefd[1]);
+	pktpool_detach(p);
+}
+
 static void test_adopt(void)
 {
 	struct pktpool *p = make_pool(512, 64, 0);
@@ -405,6 +463,7 @@ int main(void)
 	test_kill_many_threads(rounds / 2 + 1);
 #endif
 	test_reclaim_errors();
+	test_settle_by_looking();
 	test_adopt();
 	if (strcmp(getenv("PKTPOOL_BACKEND") ? getenv("PKTPOOL_BACKEND") : "",
 		   "kernel"))

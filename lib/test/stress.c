@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "util.h"
+#include "../src/internal.h"
 
 #define COUNT		512
 #define WORKERS		5
@@ -178,6 +179,7 @@ int main(void)
 	uint32_t serial = 1, i, got = 0;
 	uint64_t seed = 0x2545F4914F6CDD1Dull, kills = 0, reclaimer_kills = 0;
 	int st, unclean = 0, r, idle;
+	uint64_t uncertain;
 	struct pktpool *fresh = NULL;
 	struct pktpool_stats sts;
 	static uint8_t seen[COUNT];
@@ -243,6 +245,12 @@ int main(void)
 		unclean += !WIFEXITED(st) || WEXITSTATUS(st);
 	}
 	r = pktpool_reclaim(pool, 0, 0);
+	{
+		struct pktpool__hdr *h = (struct pktpool__hdr *)
+			((char *)pktpool_idx_to_ptr(pool, 0) - region_lay.off_slots);
+
+		uncertain = atomic_load(&h->uncertain);
+	}
 	idle = pktpool_reclaim(pool, 0, PKTPOOL_RECLAIM_IDLE);
 	pktpool_flush_cache(pool);
 	pktpool_stats(pool, &sts);
@@ -250,10 +258,11 @@ int main(void)
 	printf("# %.0f s: %llu operations, %llu workers and %llu reclaimers killed\n",
 	       now_s() - t0, (unsigned long long)atomic_load(&lg->ops),
 	       (unsigned long long)kills, (unsigned long long)reclaimer_kills);
-	printf("# %llu reclaims returned %llu slots (%llu re-issued from the dead); final reclaim %d, idle reclaim %d\n",
+	printf("# %llu reclaims returned %llu slots (%llu re-issued from the dead); final reclaim %d; %llu slots counted uncertain, idle reclaim %d\n",
 	       (unsigned long long)atomic_load(&lg->reclaims),
 	       (unsigned long long)atomic_load(&lg->reclaimed),
-	       (unsigned long long)atomic_load(&lg->takeovers), r, idle);
+	       (unsigned long long)atomic_load(&lg->takeovers), r,
+	       (unsigned long long)uncertain, idle);
 	ok(atomic_load(&lg->doubles) == 0,
 	   "kill stress: no slot was given to a worker while another live one held it (%u were)",
 	   atomic_load(&lg->doubles));
