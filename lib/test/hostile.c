@@ -249,7 +249,11 @@ int main(void)
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	require(sh != MAP_FAILED);
+#ifdef __SANITIZE_THREAD__
+	victim_ops = seconds > 0 ? 0 : scaled(40000);	/* TSan is slow */
+#else
 	victim_ops = seconds > 0 ? 0 : scaled(200000);
+#endif
 	run_seconds = seconds;
 	run("cached", 256, 0, seconds);
 	run("debug", 128, PKTPOOL_F_DEBUG, seconds);
