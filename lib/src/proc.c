@@ -58,7 +58,8 @@ static uint64_t file_id(const struct stat *st)
 
 /*
  * This process's own open file description of the region's file, for the
- * entry locks. Called with pktpool__lock held. A memfd has no path: it is
+ * entry and layout locks. Touches only the handle's private state (under
+ * pktpool__lock once the handle is live). A memfd has no path: it is
  * reopened through /proc/thread-self/fd (no parsing, and a process always
  * sees its own fds); a named shm region falls back to its name. A kernel
  * region's file is the device: a new open of it is a new description.
