@@ -15,7 +15,7 @@ BUILD := $(TOP)/build
 # picks another for both; KDIR=DIR builds against a kernel tree of yours.
 KDIR_CMD = $(if $(KDIR),echo $(KDIR),$(TOP)/scripts/kver.sh --kdir)
 
-.PHONY: all module lib tools selftests deps ksrc check demo bench \
+.PHONY: all module lib tools selftests deps ksrc check demo bench stress \
 	checkpatch install clean help fuzz
 
 all: module lib tools selftests
@@ -60,6 +60,13 @@ demo: deps ksrc
 bench: deps ksrc
 	@scripts/bench.sh
 
+# libpktpool's kill stress and hostile writer, STRESS_SECONDS long (600);
+# ends with "N passed, N failed". Host only, no VM.
+STRESS_SECONDS ?= 600
+stress:
+	@$(MAKE) --no-print-directory -C lib BUILD=$(BUILD)/lib \
+		STRESS_SECONDS=$(STRESS_SECONDS) stress
+
 checkpatch: ksrc
 	@scripts/checkpatch.sh
 
@@ -79,4 +86,5 @@ help:
 	@echo "make demo       install deps, boot a VM and show pools in use"
 	@echo "make fuzz       install deps, fuzz the module in a VM (FUZZ_SECONDS, FUZZ_SEED)"
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
+	@echo "make stress     libpktpool kill stress + hostile writer (STRESS_SECONDS=600)"
 	@echo "make install    install libpktpool and pktpoolctl (PREFIX, DESTDIR)"

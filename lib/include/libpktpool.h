@@ -21,13 +21,15 @@
  * thread's cache, which lives in the region but is written by that thread
  * alone. Everything else is out of line in the library.
  *
- * Compile with C11 or later (<stdatomic.h>).
+ * C11 or later, or C++11 or later (GCC or Clang: the inline functions use
+ * the __atomic builtins, so this header needs no <stdatomic.h>).
  */
 #ifndef LIBPKTPOOL_H
 #define LIBPKTPOOL_H
 
-#include <stdatomic.h>
+#ifndef __cplusplus
 #include <stdbool.h>
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -198,7 +200,8 @@ int pktpool_free_idx(struct pktpool *pool, uint32_t idx);
 /*
  * Take over a slot another process allocated and handed over, so that the
  * sender's crash and reclaim no longer return it. Optional: freeing it
- * does the same.
+ * does the same. -ESTALE when a reclaim of the (dead) sender took the slot
+ * first, -EALREADY when it is free.
  */
 int pktpool_adopt(struct pktpool *pool, void *obj);
 
@@ -211,17 +214,22 @@ int pktpool_stats(struct pktpool *pool, struct pktpool_stats *st);
  * Check the region: header against the private geometry, a bounded walk of
  * the free list (cycles, out-of-range links, slots on the list not marked
  * free), thread caches, process table and the counts. Exact only when no
- * other thread or process is allocating or freeing; under load it retries
- * and may return -EAGAIN. 0, -EUCLEAN, -EBADMSG or -EAGAIN.
+ * other thread or process is allocating or freeing; under load it looks
+ * again, reports a finding only if two looks agree with nothing moved in
+ * between, and returns -EAGAIN (busy, nothing reported or counted) when it
+ * cannot get a still picture. 0, -EUCLEAN, -EBADMSG or -EAGAIN.
  */
 int pktpool_validate(struct pktpool *pool);
 
 /*
  * Return the slots of processes that are gone: those that detached with
- * slots still out, and those that died (pid gone, or pid reused with a
- * different start time in /proc/PID/stat). pid 0 means every such process;
- * otherwise only that one (-EBUSY when it is still running, -ESRCH when it
- * is not attached). Includes the dead process's thread caches. Returns the
+ * slots still out, and those that died or exec()ed. A process is alive
+ * exactly while it holds its entry's lock (an OFD lock the kernel drops
+ * at exit or exec; see lib/README.md): no /proc is read, and PID
+ * namespaces, hidepid and exited main threads do not matter. pid 0 means
+ * every such process; otherwise only the one whose entry recorded that
+ * pid (as it saw it): -EBUSY when it is still running, -ESRCH when no
+ * entry has it. Includes the dead process's thread caches. Returns the
  * number of slots returned.
  */
 int pktpool_reclaim(struct pktpool *pool, pid_t pid, uint32_t flags);
@@ -243,8 +251,24 @@ const char *pktpool_strerror(int err);
 #define PKTPOOL__LIKELY(x)	__builtin_expect(!!(x), 1)
 #define PKTPOOL__UNLIKELY(x)	__builtin_expect(!!(x), 0)
 
+/*
+ * Fields other processes or threads read or write concurrently: _Atomic
+ * in C, where the library itself uses <stdatomic.h> on them; plain in C++,
+ * which has no _Atomic. Same size and alignment either way; the inline
+ * functions below only touch them through the __atomic builtins.
+ */
+#ifdef __cplusplus
+#define PKTPOOL__A(T)		T
+#else
+#define PKTPOOL__A(T)		_Atomic T
+#endif
+#define PKTPOOL__LOAD(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+#define PKTPOOL__STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+
 /* Low 6 bits of a slot's tag: the owning process, 0 while on the list. */
 #define PKTPOOL__TAG_OWNER	0x3fu
+/* Bits 6..7: the state; "cached" is every owned slot's without debug. */
+#define PKTPOOL__TAG_CACHED	0x40u
 
 /*
  * One thread's cache, in the region. Written by its thread alone; count
@@ -254,24 +278,26 @@ const char *pktpool_strerror(int err);
  * count against its private capacity and every index against slot_count.
  */
 struct pktpool__tcache {
-	_Atomic uint32_t owner;		/* process id (1..63), 0: unused */
-	_Atomic uint32_t count;		/* slots in slot[] */
-	_Atomic uint32_t tid;
-	_Atomic uint32_t transit_op;	/* shared-list CAS in flight */
-	_Atomic uint32_t transit_first;
-	_Atomic uint32_t transit_n;
-	_Atomic uint64_t transit_head;	/* head value the CAS expects */
+	PKTPOOL__A(uint32_t) owner;	/* process id (1..63), 0: unused */
+	PKTPOOL__A(uint32_t) count;	/* slots in slot[] */
+	PKTPOOL__A(uint32_t) tid;
+	PKTPOOL__A(uint32_t) transit_op;	/* shared-list CAS in flight */
+	PKTPOOL__A(uint32_t) transit_first;
+	PKTPOOL__A(uint32_t) transit_n;
+	uint32_t __pad0[2];
+	PKTPOOL__A(uint64_t) transit_lo;	/* head the CAS expects: */
+	PKTPOOL__A(uint64_t) transit_gen;	/* index, count, generation */
 	/*
 	 * Slots come into slot[] by refill (filled) or free (frees) and
 	 * leave by drain (drained) or alloc, so allocations are
 	 * filled + frees - drained - count and the alloc fast path counts
 	 * nothing.
 	 */
-	_Atomic uint64_t frees;
-	_Atomic uint64_t filled;
-	_Atomic uint64_t drained;
-	_Atomic uint64_t failures;
-	uint8_t __pad[64];
+	PKTPOOL__A(uint64_t) frees;
+	PKTPOOL__A(uint64_t) filled;
+	PKTPOOL__A(uint64_t) drained;
+	PKTPOOL__A(uint64_t) failures;
+	uint8_t __pad[48];
 	uint32_t slot[PKTPOOL_CACHE_MAX];
 };
 
@@ -289,7 +315,7 @@ extern __thread struct pktpool__tls pktpool__tls
  */
 struct pktpool {
 	unsigned char *slots;		/* this process's address of slot 0 */
-	_Atomic uint8_t *tag;		/* per-slot owner and state */
+	PKTPOOL__A(uint8_t) *tag;	/* per-slot owner and state */
 	uint64_t slots_len;		/* slot_count * slot_size */
 	uint64_t div_magic;		/* ceil(2^64 / (slot_size / 64)) */
 	uint32_t slot_size;
@@ -297,7 +323,8 @@ struct pktpool {
 	uint32_t shift;			/* log2(slot_size) if a power of 2 */
 	uint32_t cap;			/* thread cache capacity */
 	uint32_t hid;			/* index of the handle in this process */
-	uint32_t owner;			/* this process's id in the region */
+	uint32_t owner;			/* this process's id in the region;
+					 * 0x100 (matches no tag) until then */
 	struct pktpool__priv *priv;
 };
 
@@ -329,12 +356,10 @@ static inline uint32_t pktpool__off_to_idx(const struct pktpool *p,
 	return (uint32_t)(((u128)(off >> 6) * p->div_magic) >> 64);
 }
 
-static inline void pktpool__add(_Atomic uint64_t *ctr, uint64_t n)
+static inline void pktpool__add(PKTPOOL__A(uint64_t) *ctr, uint64_t n)
 {
 	/* Only the owning thread writes: no read-modify-write needed. */
-	atomic_store_explicit(ctr,
-		atomic_load_explicit(ctr, memory_order_relaxed) + n,
-		memory_order_relaxed);
+	PKTPOOL__STORE(ctr, PKTPOOL__LOAD(ctr) + n);
 }
 
 static inline uint32_t pktpool_slot_size(const struct pktpool *p)
@@ -401,14 +426,12 @@ static inline void *pktpool_alloc(struct pktpool *p)
 	if (PKTPOOL__LIKELY(pktpool__handle_ok(p))) {
 		c = pktpool__tls.tc[p->hid];
 		if (PKTPOOL__LIKELY(c != NULL)) {
-			n = atomic_load_explicit(&c->count,
-						 memory_order_relaxed);
+			n = PKTPOOL__LOAD(&c->count);
 			/* 1..cap, whatever the region holds */
 			if (PKTPOOL__LIKELY(n - 1 < p->cap)) {
 				idx = c->slot[n - 1];
 				if (PKTPOOL__LIKELY(idx < p->slot_count)) {
-					atomic_store_explicit(&c->count, n - 1,
-						memory_order_relaxed);
+					PKTPOOL__STORE(&c->count, n - 1);
 					return p->slots +
 					       (size_t)idx * p->slot_size;
 				}
@@ -435,16 +458,13 @@ static inline int pktpool_free(struct pktpool *p, void *obj)
 		off = (uintptr_t)obj - (uintptr_t)p->slots;
 		if (PKTPOOL__LIKELY(c != NULL && off < p->slots_len)) {
 			idx = pktpool__off_to_idx(p, off);
-			n = atomic_load_explicit(&c->count,
-						 memory_order_relaxed);
+			n = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY((uint64_t)idx * p->slot_size == off &&
 					    n < p->cap &&
-					    (atomic_load_explicit(&p->tag[idx],
-						memory_order_relaxed) &
-					     PKTPOOL__TAG_OWNER) == p->owner)) {
+					    PKTPOOL__LOAD(&p->tag[idx]) ==
+					    (p->owner | PKTPOOL__TAG_CACHED))) {
 				c->slot[n] = idx;
-				atomic_store_explicit(&c->count, n + 1,
-						      memory_order_relaxed);
+				PKTPOOL__STORE(&c->count, n + 1);
 				pktpool__add(&c->frees, 1);
 				return 0;
 			}
@@ -467,8 +487,7 @@ static inline int pktpool_alloc_bulk(struct pktpool *p, void **objs,
 	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && objs != NULL)) {
 		c = pktpool__tls.tc[p->hid];
 		if (PKTPOOL__LIKELY(c != NULL)) {
-			have = atomic_load_explicit(&c->count,
-						    memory_order_relaxed);
+			have = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY(have <= p->cap && n <= have)) {
 				/* locals: stores to objs[] may alias *p */
 				const uint32_t *src = &c->slot[have - n];
@@ -497,8 +516,7 @@ static inline int pktpool_alloc_bulk(struct pktpool *p, void **objs,
 				}
 				bad = (uint32_t)(over >> 63);
 				if (PKTPOOL__LIKELY(!bad)) {
-					atomic_store_explicit(&c->count,
-						have - n, memory_order_relaxed);
+					PKTPOOL__STORE(&c->count, have - n);
 					return (int)n;
 				}
 			}
@@ -520,8 +538,7 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && objs != NULL)) {
 		c = pktpool__tls.tc[p->hid];
 		if (PKTPOOL__LIKELY(c != NULL)) {
-			have = atomic_load_explicit(&c->count,
-						    memory_order_relaxed);
+			have = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY(have <= p->cap &&
 					    n <= p->cap - have)) {
 				/* locals: stores to dst[] may alias *p */
@@ -530,8 +547,9 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 				const uint64_t len = p->slots_len;
 				const uint64_t size = p->slot_size;
 				const uint32_t shift = p->shift;
-				const uint32_t owner = p->owner;
-				_Atomic uint8_t *const tag = p->tag;
+				/* owned and cached: the whole tag */
+				const uint32_t mine = p->owner | PKTPOOL__TAG_CACHED;
+				PKTPOOL__A(uint8_t) *const tag = p->tag;
 
 				if (PKTPOOL__LIKELY(shift != 0)) {
 					/* power-of-2 slots: a mask checks the
@@ -550,9 +568,7 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 						}
 						/* misaligned, or tagged for another */
 						wrong |= (off & mask) |
-							 ((atomic_load_explicit(&tag[idx],
-							   memory_order_relaxed) &
-							   PKTPOOL__TAG_OWNER) ^ owner);
+							 (PKTPOOL__LOAD(&tag[idx]) ^ mine);
 						dst[i] = idx;
 					}
 					bad = wrong != 0;
@@ -568,15 +584,12 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 						}
 						idx = pktpool__off_to_idx(p, off);
 						bad |= idx * size != off;
-						bad |= (atomic_load_explicit(&tag[idx],
-							memory_order_relaxed) &
-							PKTPOOL__TAG_OWNER) != owner;
+						bad |= PKTPOOL__LOAD(&tag[idx]) != mine;
 						dst[i] = idx;
 					}
 				}
 				if (PKTPOOL__LIKELY(!bad)) {
-					atomic_store_explicit(&c->count,
-						have + n, memory_order_relaxed);
+					PKTPOOL__STORE(&c->count, have + n);
 					pktpool__add(&c->frees, n);
 					return 0;
 				}
