@@ -44,6 +44,7 @@ deps:
 
 ksrc: deps
 	@scripts/ksrc.sh
+	@scripts/ynl-src.sh
 
 # Host tests, checkpatch, then the selftests inside the VM; ends with
 # one line "N passed, N failed".
