@@ -22,7 +22,7 @@ KDIR ?= $(if $(wildcard $(RUN_KDIR)),$(RUN_KDIR),$(VM_KDIR))
 export VM_KVER
 
 .PHONY: all module lib tools selftests deps ksrc check demo bench \
-	checkpatch install clean help
+	checkpatch install uninstall clean help
 
 all: module lib tools selftests
 
@@ -64,9 +64,37 @@ bench: deps ksrc
 checkpatch: ksrc
 	@scripts/checkpatch.sh
 
+# make install/uninstall [PREFIX=/usr/local] [DESTDIR=]: the library, its
+# headers (with the uapi header it needs), pkg-config file, tools, man
+# pages and the udev rule. Not the module: DKMS installs that (dkms.conf).
+PREFIX	?= /usr/local
+LIBDIR	?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+# udev reads /etc and /lib, not /usr/local: a local install is the admin's.
+UDEVRULESDIR ?= /etc/udev/rules.d
+INSTALL_DIRS = PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) \
+	       SBINDIR=$(SBINDIR) DESTDIR=$(DESTDIR)
+MANPAGES = $(wildcard man/*.[0-9])
+
 install: lib tools
-	$(MAKE) -C lib BUILD=$(BUILD)/lib install
-	$(MAKE) -C tools BUILD=$(BUILD) install
+	$(MAKE) -C lib BUILD=$(BUILD)/lib $(INSTALL_DIRS) install
+	$(MAKE) -C tools BUILD=$(BUILD) $(INSTALL_DIRS) install
+	install -d $(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0644 uapi/linux/pktpool.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 kmod/99-pktpool.rules $(DESTDIR)$(UDEVRULESDIR)/
+	for f in $(MANPAGES); do s=$${f##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$f $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+
+uninstall:
+	$(MAKE) -C lib BUILD=$(BUILD)/lib $(INSTALL_DIRS) uninstall
+	$(MAKE) -C tools BUILD=$(BUILD) $(INSTALL_DIRS) uninstall
+	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/pktpool.h \
+	      $(DESTDIR)$(UDEVRULESDIR)/99-pktpool.rules
+	for f in $(MANPAGES); do s=$${f##*.}; \
+		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null 2>&1
@@ -77,4 +105,5 @@ help:
 	@echo "make check      install deps, run every test (host + VM), checkpatch"
 	@echo "make demo       install deps, boot a VM and show pools in use"
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
-	@echo "make install    install libpktpool and pktpoolctl (PREFIX, DESTDIR)"
+	@echo "make install    library, headers, pkg-config, tools, man pages, udev rule (PREFIX, DESTDIR)"
+	@echo "make uninstall  remove what make install installed (same PREFIX, DESTDIR)"
