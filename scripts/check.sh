@@ -50,6 +50,7 @@ build() {
 if stage build build; then
 	stage checkpatch scripts/checkpatch.sh
 	stage spec scripts/check-spec.py
+	stage man scripts/check-man.sh
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
 	stage vm scripts/vm/run.sh -- "$top/selftests/vm-tests.sh"
