@@ -22,7 +22,7 @@ KDIR ?= $(if $(wildcard $(RUN_KDIR)),$(RUN_KDIR),$(VM_KDIR))
 export VM_KVER
 
 .PHONY: all module lib tools selftests deps ksrc check demo bench \
-	checkpatch install uninstall clean help
+	checkpatch install uninstall deb clean help
 
 all: module lib tools selftests
 
@@ -96,6 +96,10 @@ uninstall:
 	for f in $(MANPAGES); do s=$${f##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
 
+# Debian packages from the tree into build/deb, lintian-checked.
+deb:
+	@scripts/deb.sh
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null 2>&1
 	rm -rf $(BUILD)
@@ -107,3 +111,4 @@ help:
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
 	@echo "make install    library, headers, pkg-config, tools, man pages, udev rule (PREFIX, DESTDIR)"
 	@echo "make uninstall  remove what make install installed (same PREFIX, DESTDIR)"
+	@echo "make deb        Debian packages in build/deb (pktpool-dkms, libpktpool1, -dev, pktpool-tools)"
