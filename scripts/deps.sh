@@ -12,6 +12,8 @@ pkgs=(
 	# The netlink spec checked against the kernel's schema and driven by
 	# its YNL client (scripts/ynl-src.sh); man pages linted.
 	linux-source-6.12 python3-yaml python3-jsonschema mandoc
+	# The README's bpftrace example, tried in the guest.
+	bpftrace
 )
 
 missing=()
