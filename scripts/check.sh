@@ -51,6 +51,7 @@ if stage build build; then
 	stage checkpatch scripts/checkpatch.sh
 	stage spec scripts/check-spec.py
 	stage man scripts/check-man.sh
+	stage install scripts/check-install.sh
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
 	stage vm scripts/vm/run.sh -- "$top/selftests/vm-tests.sh"
