@@ -86,7 +86,7 @@ expect "pktpoolctl version names both releases" 0 \
 "$CTL" region create usrt-r --slot-size 64 --slots 8 --mode 0600 >/dev/null
 check "nobody cannot open /dev/pktpool (the premise)" \
 	nobody sh -c '[ ! -r /dev/pktpool ] && [ ! -w /dev/pktpool ]'
-expect "list works as nobody" 0 "^ +[0-9]+ +usrt-p +128 " nobody "$CTL" list
+expect "list works as nobody" 0 "^ *[0-9]+ +usrt-p +128 " nobody "$CTL" list
 check "list --json as nobody has every pool" \
 	json 'assert sorted(p["name"] for p in d) == ["fw", "usrt-p", "vpn"], d' \
 	nobody "$CTL" list --json
