@@ -124,6 +124,8 @@ if stage build build_user; then
 	stage checkpatch scripts/checkpatch.sh
 	stage spec scripts/check-spec.py
 	stage kver selftests/kver-tests.sh
+	stage man scripts/check-man.sh
+	stage install scripts/check-install.sh
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
 	declare -A built=()
