@@ -77,7 +77,6 @@ struct pktpool_region_user {
 	unsigned long bytes;
 };
 
-
 /* One region attached to one file, and the access the file was granted. */
 struct pktpool_attachment {
 	struct pktpool_region *region;

@@ -339,6 +339,7 @@ void pktpool_ring_unbind(struct pktpool_ring *ring)
 void pktpool_ring_account(struct pktpool_region *r,
 			  struct pktpool_region_info *i)
 {
+	/* Pairs with the release in pktpool_ring_bind(): a complete ring. */
 	struct pktpool_ring *ring = smp_load_acquire(&r->ring);
 
 	i->kernel_slots = 0;
@@ -360,6 +361,7 @@ void pktpool_ring_account(struct pktpool_region *r,
 /* poll(): readable while the rx ring has entries the user has not taken. */
 __poll_t pktpool_ring_poll(struct pktpool_region *r)
 {
+	/* Pairs with the release in pktpool_ring_bind(): a complete ring. */
 	struct pktpool_ring *ring = smp_load_acquire(&r->ring);
 	__poll_t mask = 0;
 
@@ -376,6 +378,7 @@ __poll_t pktpool_ring_poll(struct pktpool_region *r)
 /* PKTPOOL_IOC_REGION_KICK: take the fill ring now. */
 void pktpool_ring_kick(struct pktpool_region *r)
 {
+	/* Pairs with the release in pktpool_ring_bind(): a complete ring. */
 	struct pktpool_ring *ring = smp_load_acquire(&r->ring);
 
 	if (!ring)
