@@ -60,7 +60,7 @@ build_kernel() {
 
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp --parents Kbuild kmod/Kbuild kmod/*.[ch] selftests/kmod/Kbuild \
+	cp --parents Kbuild kmod/Kbuild kmod/*.[ch] kmod/nf/*.[ch] selftests/kmod/Kbuild \
 		selftests/kmod/*.[ch] bench/kernel/Kbuild bench/kernel/*.c \
 		uapi/linux/*.h "$dir/"
 	if ! make --no-print-directory -C "/lib/modules/$kver/build" M="$dir" \
@@ -83,7 +83,8 @@ guest() {
 	local name=$1 kver=$2 variant=$3 dir="$top/build/kernels/$2"
 	local args=(--log "$top/build/vm/console-$name${variant:++$variant}.log"
 		-e "PKTPOOL_KO=$dir/kmod/pktpool.ko"
-		-e "PKTPOOL_TEST_KO=$dir/selftests/kmod/pktpool_test.ko")
+		-e "PKTPOOL_TEST_KO=$dir/selftests/kmod/pktpool_test.ko"
+		-e "PKTPOOL_NF_KO=$dir/kmod/pktpool_nf.ko")
 	local cmd=("$top/selftests/vm-tests.sh")
 
 	case $variant in

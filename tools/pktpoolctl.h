@@ -14,6 +14,7 @@
  *   pktpoolctl_monitor.c  monitor: notifications as they arrive
  *   pktpoolctl_apply.c    apply: make pools and regions match a file
  *   pktpoolctl_why.c      which rule a refused create or set broke
+ *   pktpoolctl_nf.c       nf: pktpool_nf.ko's bindings, its own family
  *
  * The device and netlink layers never print; they return 0 or -errno and
  * leave the kernel's extack in struct pctl_nl for the error layer. The
@@ -280,6 +281,7 @@ int pctl_cmd_create(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_destroy(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_set(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_region(struct ctl *ctl, int argc, char **argv);
+int pctl_cmd_nf(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_class(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_watch(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_monitor(struct ctl *ctl, int argc, char **argv);
