@@ -40,7 +40,7 @@
 #define PKTPOOL_MAGIC		0x314c4f4f50544b50ull	/* "PKTPOOL1" */
 /* In magic while one process lays the header out; see hdr_claim(). */
 #define PKTPOOL_MAGIC_CLAIMED	0x2e2e2e4c4f4f504bull	/* "KPOOL..." */
-#define PKTPOOL_LAYOUT_VERSION	1u
+#define PKTPOOL_LAYOUT_VERSION	2u		/* 2: rx, fill, tx rings */
 #define PKTPOOL_PAGE		4096u
 #define PKTPOOL_HDR_SIZE	PKTPOOL_PAGE
 #define PKTPOOL_CTRL_SIZE	16384u		/* = PKTPOOL_REGION_CTRL_SIZE */
