@@ -52,6 +52,7 @@ if stage build build; then
 	stage spec scripts/check-spec.py
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
+	stage capture tools/capture/test/capture-test.sh
 	stage vm scripts/vm/run.sh -- "$top/selftests/vm-tests.sh"
 fi
 
