@@ -263,6 +263,10 @@ int main(int argc, char **argv)
 			err = kick(&r, &st, true, false);
 		if (err == -EOPNOTSUPP)
 			err = 0;
+		/* scripts wait for this line before they send traffic */
+		if (!err && !quiet)
+			fprintf(stderr, "pktpool-capture: %s: %d slots on the fill ring\n",
+				name, n);
 	}
 	if (secs)
 		deadline = now_ms() + secs * 1000;

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# pktpool-capture on the host, without the kernel: capture_feed plays
-# pktpool.ko on a memfd region, pktpool-capture writes pcap and pcapng,
-# pcap_compare.py checks them byte for byte and tcpdump -r must read them.
+# pktpool-capture and the verdict example on the host, without the
+# kernel: capture_feed plays pktpool.ko on a memfd region. pktpool-capture
+# writes pcap and pcapng, pcap_compare.py checks them byte for byte and
+# tcpdump -r must read them; lib/examples/verdict answers queued packets
+# and capture_feed checks every verdict and rewritten byte.
 # TAP; run by scripts/check.sh after make.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 here=$top/tools/capture/test
 CAP=$top/build/tools/pktpool-capture
 FEED=$top/build/tools/capture_feed
+VERDICT=$top/build/lib/examples/verdict
 N=200
 SNAP=40
 export PKTPOOL_BACKEND=memfd
@@ -25,11 +28,11 @@ done
 
 # run_capture NAME FORMAT-ARGS...: feed N packets, capture them to $tmp/NAME
 run_capture() {
-	local name=$1 region="capt-$$-${1/./-}" i
+	local name=$1 region="capt-$$-${1/./-}"
 	shift
 	"$FEED" "$region" "$N" "$tmp/$name.ref" &
 	local fpid=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -e "/dev/shm/pktpool.$region" ] && break
 		sleep 0.1
 	done
@@ -63,6 +66,28 @@ if command -v tcpdump >/dev/null; then
 		grep -q '^1700000000.000000000 IP '"
 else
 	n=$((n + 1)); echo "ok $n - tcpdump -r reads the files # SKIP tcpdump not installed"
+fi
+
+# verdict_run: 300 queued packets, every third to port 6001
+verdict_run() {
+	local region="verd-$$" rc
+	"$FEED" "$region" 300 "$tmp/v.ref" 6001 10 0xee >"$tmp/v.feed" 2>&1 &
+	local fpid=$!
+	for _ in $(seq 100); do
+		[ -e "/dev/shm/pktpool.$region" ] && break
+		sleep 0.1
+	done
+	timeout 60 "$VERDICT" -d 6001 -m 10:0xee -c 300 -t 30 "$region" 2>"$tmp/v.stats"
+	rc=$?
+	wait "$fpid" || rc=1
+	sed 's/^/# /' "$tmp/v.stats" "$tmp/v.feed"
+	[ "$rc" -eq 0 ] && grep -q "^300 packets: 90 dropped, 160 modified, 50 accepted" "$tmp/v.stats"
+}
+if [ -x "$VERDICT" ]; then
+	check "verdict example: drops port 6001, rewrites byte 10 of whole packets, leaves truncated ones" \
+		verdict_run
+	check "verdict example: every verdict in order, for its slot, modified bytes as asked" \
+		grep -q "^300 verdicts: 90 dropped, 160 modified, 50 accepted, 0 wrong" "$tmp/v.feed"
 fi
 
 check "pktpool-capture without a region name is a usage error (2)" \
