@@ -76,4 +76,4 @@ help:
 	@echo "make check      install deps, run every test (host + VM), checkpatch"
 	@echo "make demo       install deps, boot a VM and show pools in use"
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
-	@echo "make install    install libpktpool and pktpoolctl (PREFIX, DESTDIR)"
+	@echo "make install    install libpktpool, pktpoolctl and pktpool-capture (PREFIX, DESTDIR)"
