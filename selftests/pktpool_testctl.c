@@ -22,6 +22,7 @@ static const char *const tests[] = {
 	[PKTPOOL_TEST_LIFECYCLE] = "lifecycle",
 	[PKTPOOL_TEST_CROSS_CPU] = "cross_cpu",
 	[PKTPOOL_TEST_BULK_NULL] = "bulk_null",
+	[PKTPOOL_TEST_RING] = "ring",
 };
 
 static int usage(void)

@@ -62,12 +62,21 @@ struct pktpool_test_hold {
  * CROSS_CPU: arg objects allocated on one CPU and freed on the other.
  * BULK_NULL: pktpool_free_bulk() with NULL entries among the objects
  *	frees the objects and ignores the NULLs, as pktpool_free() does.
+ * RING: a pool backed by the region named in pool: allocate up to arg
+ *	slots, write packet i (PKTPOOL_TEST_RING_LEN(i) bytes of
+ *	PKTPOOL_TEST_RING_BYTE(i, k)) into each and submit it on the rx ring
+ *	with id i; then destroy the pool. out[]: submitted, allocations that
+ *	failed (no slot on the fill ring), submits refused, pool create error.
  */
 #define PKTPOOL_TEST_BOTH_CPUS	1
 #define PKTPOOL_TEST_BAD_FREE	2
 #define PKTPOOL_TEST_LIFECYCLE	3
 #define PKTPOOL_TEST_CROSS_CPU	4
 #define PKTPOOL_TEST_BULK_NULL	5
+#define PKTPOOL_TEST_RING	6
+
+#define PKTPOOL_TEST_RING_LEN(i)	(64 + (i) % 200)
+#define PKTPOOL_TEST_RING_BYTE(i, k)	((unsigned char)((i) * 7 + (k)))
 
 /*
  * RUN fails with -EINVAL for an unknown test or an unterminated pool name;

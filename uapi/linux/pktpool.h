@@ -227,6 +227,9 @@ struct pktpool_region_create {
  * verdict for an unknown id or the wrong slot is counted in ring_invalid
  * and skipped. A slot comes back to userspace on the rx ring, and goes to
  * the kernel again with a verdict on the tx ring or on the fill ring.
+ * When the last kernel user of a region goes, the slots the kernel still
+ * held unused come back on the rx ring with PKTPOOL_DESC_F_RETURNED and
+ * len 0: no slot given to the kernel is ever lost to its process.
  *
  * Wakeups: poll()/epoll on the file says EPOLLIN when an attached
  * region's rx ring has entries. The kernel sets PKTPOOL_RING_F_NEED_WAKEUP
@@ -243,6 +246,7 @@ struct pktpool_region_create {
 #define PKTPOOL_DESC_F_QUEUED		(1U << 1)	/* rx: awaits a verdict */
 #define PKTPOOL_DESC_F_MODIFIED		(1U << 2)	/* tx: take the slot's len bytes */
 #define PKTPOOL_DESC_F_MARK		(1U << 3)	/* tx: set the packet's mark */
+#define PKTPOOL_DESC_F_RETURNED		(1U << 4)	/* rx: an unused slot given back */
 
 /* pktpool_desc.verdict, on the tx ring. */
 #define PKTPOOL_VERDICT_ACCEPT		1
