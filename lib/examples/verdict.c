@@ -142,6 +142,11 @@ static int one_batch(struct pktpool_rings *r, const struct rule *rule,
 			c->invalid++;
 			continue;
 		}
+		if (d[i].flags & PKTPOOL_DESC_F_RETURNED) {
+			/* an unused slot the kernel gave back: keep it stocked */
+			slots[nf++] = d[i].slot;
+			continue;
+		}
 		c->packets++;
 		if (!(d[i].flags & PKTPOOL_DESC_F_QUEUED)) {
 			c->copies++;

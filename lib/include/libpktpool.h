@@ -603,7 +603,9 @@ static inline int pktpool_free_bulk(struct pktpool *p,
  *   fill  user -> kernel: indices of free slots the kernel may fill
  *   tx    user -> kernel: verdicts on queued packets (same descriptors)
  * A slot belongs to userspace until it is put on the fill ring (or on tx
- * with a verdict); it comes back on rx.
+ * with a verdict); it comes back on rx, with a packet, or with
+ * PKTPOOL_DESC_F_RETURNED and len 0 when the kernel's last user of the
+ * region went away without using it.
  *
  * One thread per process drives each ring (its "user side"); the library
  * keeps that side's indices privately in struct pktpool_rings and never
@@ -640,6 +642,9 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 #define PKTPOOL_VERDICT_ACCEPT		1
 #define PKTPOOL_VERDICT_DROP		2
 #define PKTPOOL_RING_F_NEED_WAKEUP	(1U << 0)
+#endif
+#ifndef PKTPOOL_DESC_F_RETURNED
+#define PKTPOOL_DESC_F_RETURNED		(1U << 4)	/* rx: an unused slot given back */
 #endif
 
 /* struct pktpool_desc of the uapi, field for field (checked in ring.c). */

@@ -45,6 +45,7 @@ struct stats {
 	uint64_t truncated;
 	uint64_t queued;	/* accepted for another program */
 	uint64_t invalid;	/* descriptors naming no slot of the region */
+	uint64_t returned;	/* unused slots the kernel gave back */
 	uint64_t kicks;
 };
 
@@ -141,6 +142,12 @@ static int one_batch(struct pktpool_rings *r, struct pcap_out *out,
 
 		if (!data) {
 			st->invalid++;	/* no slot of ours: nothing to return */
+			continue;
+		}
+		if (d[i].flags & PKTPOOL_DESC_F_RETURNED) {
+			/* no packet: the kernel let go of an unused slot */
+			st->returned++;
+			slots[nfill++] = d[i].slot;
 			continue;
 		}
 		err = pcap_packet(out, d[i].tstamp, data, d[i].len,
@@ -257,13 +264,13 @@ int main(int argc, char **argv)
 		n = pktpool_fill_alloc(&r, UINT_MAX);
 		if (n < 0)
 			err = n;
-		else if (n == 0)
-			fprintf(stderr, "pktpool-capture: warning: no free slot for the fill ring\n");
-		else
+		else if (n > 0)
 			err = kick(&r, &st, true, false);
 		if (err == -EOPNOTSUPP)
 			err = 0;
 		/* scripts wait for this line before they send traffic */
+		/* 0: the slots are with the kernel or another process (a
+		 * capture before us left them on the fill ring) */
 		if (!err && !quiet)
 			fprintf(stderr, "pktpool-capture: %s: %d slots on the fill ring\n",
 				name, n);
@@ -298,12 +305,13 @@ int main(int argc, char **argv)
 	}
 	if (!quiet) {
 		fprintf(stderr,
-			"%llu packets (%llu bytes) captured, %llu truncated, %llu queued and accepted, %llu invalid descriptors, %llu kicks\n",
+			"%llu packets (%llu bytes) captured, %llu truncated, %llu queued and accepted, %llu invalid descriptors, %llu slots returned, %llu kicks\n",
 			(unsigned long long)st.packets,
 			(unsigned long long)st.bytes,
 			(unsigned long long)st.truncated,
 			(unsigned long long)st.queued,
 			(unsigned long long)st.invalid,
+			(unsigned long long)st.returned,
 			(unsigned long long)st.kicks);
 		if (r.corrupt)
 			fprintf(stderr, "%llu impossible ring indices seen\n",

@@ -49,6 +49,8 @@ check "pcap: every packet byte for byte, caplen/len/ns timestamps right" \
 	"$here/pcap_compare.py" "$tmp/p.pcap" "$tmp/p.pcap.ref" "$SNAP"
 check "pcap: statistics count $N packets, $((N / 5)) truncated" \
 	grep -q "^$N packets .* captured, $((N / 5)) truncated" "$tmp/p.pcap.stats"
+check "a slot the kernel returned unused is no packet, and counted" \
+	grep -q ", 1 slots returned," "$tmp/p.pcap.stats"
 check "pktpool-capture -n writes $N fed packets as pcapng" run_capture p.pcapng -n
 check "pcapng: every packet byte for byte, caplen/len/ns timestamps right" \
 	"$here/pcap_compare.py" "$tmp/p.pcapng" "$tmp/p.pcapng.ref" "$SNAP"

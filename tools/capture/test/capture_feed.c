@@ -7,6 +7,7 @@
  * in host order, then the bytes) for the test to compare with the file
  * pktpool-capture wrote. Packets alternate IPv4 and IPv6 UDP with a
  * sequence number and a pattern; every 5th is truncated to SNAP bytes.
+ * Half way through, one slot comes back unused (PKTPOOL_DESC_F_RETURNED).
  * Waits until the capture consumed everything, then removes the region.
  *
  *   capture_feed REGION COUNT REF [DROP_PORT OFFSET BYTE]
@@ -177,7 +178,7 @@ int main(int argc, char **argv)
 	struct pktpool *p;
 	unsigned char *slots, *base;
 	uint32_t count, seq = 0, rx_prod = 0, fill_cons = 0, tx_cons = 0;
-	uint32_t free_s[16], nfree = 0;
+	uint32_t free_s[16], nfree = 0, returned = 0;
 	FILE *ref;
 	int err, ms = 0;
 
@@ -243,6 +244,14 @@ int main(int argc, char **argv)
 		}
 		memset(&d, 0, sizeof(d));
 		d.slot = free_s[--nfree];
+		if (!drop_port && seq == count / 2 && !returned) {
+			/* a slot handed back unused: no packet to write */
+			d.flags = PKTPOOL_DESC_F_RETURNED;
+			((struct pktpool_ring_desc *)rx.e)[rx_prod++ & (lay.ring_entries - 1)] = d;
+			atomic_store_explicit(rx.prod, rx_prod, memory_order_release);
+			returned = 1;
+			continue;
+		}
 		b = slots + (size_t)d.slot * lay.slot_size;
 		len = make_packet(b, seq);
 		fwrite(&len, 4, 1, ref);
