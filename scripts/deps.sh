@@ -9,7 +9,7 @@ pkgs=(
 	busybox-static kmod cpio
 	libmnl-dev libbpf-dev clang llvm bpftool libdpdk-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev gnuplot-nox valgrind
 	linux-source-6.1 xz-utils python3
-	tcpdump nftables
+	tcpdump nftables libnetfilter-queue-dev libnetfilter-log-dev
 )
 
 missing=()
