@@ -20,7 +20,7 @@ UDP=$top/build/selftests/nf_udp
 PEERS=$top/build/bench/nf_peers
 CAP=$top/build/tools/pktpool-capture
 VERDICT=$top/build/lib/examples/verdict
-CTL=$top/build/tools/pktpoolctl
+CTL=${PKTPOOL_CTL:-$top/build/tools/pktpoolctl}
 KO=${PKTPOOL_KO:-$top/kmod/pktpool.ko}
 NFKO=${PKTPOOL_NF_KO:-}
 [ -n "$NFKO" ] || for c in kmod/pktpool_nf.ko nf/pktpool_nf.ko kmod/nf/pktpool_nf.ko; do

@@ -23,7 +23,7 @@
 #    every 7001 one arrives modified, in order, and the captured copies
 #    have valid IP and UDP checksums; ping still works meanwhile.
 # Environment: NF_COUNT (datagrams per test, 400), NF_RATE (per second,
-# 400), NF_SIZE (payload bytes, 200), PKTPOOL_KO, PKTPOOL_NF_KO.
+# 400), NF_SIZE (payload bytes, 200), PKTPOOL_KO, PKTPOOL_NF_KO, PKTPOOL_CTL.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -34,7 +34,7 @@ if [ -z "$NFKO" ]; then
 		[ -e "$top/$c" ] && NFKO=$top/$c && break
 	done
 fi
-CTL=$top/build/tools/pktpoolctl
+CTL=${PKTPOOL_CTL:-$top/build/tools/pktpoolctl}
 CAP=$top/build/tools/pktpool-capture
 VERDICT=$top/build/lib/examples/verdict
 UDP=$top/build/selftests/nf_udp
@@ -133,8 +133,10 @@ modprobe nf_tables 2>/dev/null
 # bind REGION ARGS...: make a binding and print its id (the caller
 # remembers it in binds: this runs in a command substitution).
 bind() {
-	local out id
-	out=$(rx "$CTL" nf bind "$@" 2>&1) || { echo "$out" >&2; return 1; }
+	local out id st
+	out=$(rx "$CTL" nf bind "$@" 2>&1)
+	st=$?
+	[ "$st" -eq 0 ] || { echo "$out" >&2; return "$st"; }
 	id=$(echo "$out" | grep -oE '\bid:? *[0-9]+' | grep -oE '[0-9]+' | head -n 1)
 	[ -n "$id" ] || id=$(echo "$out" | grep -oE '[0-9]+' | tail -n 1)
 	[ -n "$id" ] || { echo "no binding id in: $out" >&2; return 1; }
@@ -287,6 +289,15 @@ queue_test() {
 	regions+=("$q" "$a")
 	qid=$(bind "$q" --family ipv4 --hook input --mark "$MARK/0xffffffff" \
 		--snaplen 2048 --action queue --priority 0 2>"$tmp/bind.err")
+	if [ $? -eq 2 ]; then
+		# a usage error: this pktpoolctl/pktpool_nf has no queue action
+		comment <"$tmp/bind.err"
+		ok "queue mode # SKIP pktpoolctl nf bind takes no --action queue yet"
+		"$CTL" region destroy "$q" >/dev/null 2>&1
+		"$CTL" region destroy "$a" >/dev/null 2>&1
+		regions=()
+		return
+	fi
 	[ -n "$qid" ] && binds+=("$qid")
 	aid=$(bind "$a" --family ipv4 --hook input --mark "$MARK/0xffffffff" \
 		--snaplen 2048 --action copy --priority 10 2>>"$tmp/bind.err")
