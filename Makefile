@@ -120,6 +120,6 @@ help:
 	@echo "make fuzz       install deps, fuzz the module in a VM (FUZZ_SECONDS, FUZZ_SEED)"
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
 	@echo "make stress     libpktpool kill stress + hostile writer (STRESS_SECONDS=600)"
-	@echo "make install    library, headers, pkg-config, tools, man pages, udev rule (PREFIX, DESTDIR)"
+	@echo "make install    library, headers, pkg-config, tools (pktpoolctl, pktpool-capture), man pages, udev rule (PREFIX, DESTDIR)"
 	@echo "make uninstall  remove what make install installed (same PREFIX, DESTDIR)"
 	@echo "make deb        Debian packages in build/deb (pktpool-dkms, libpktpool1, -dev, pktpool-tools)"

@@ -129,6 +129,7 @@ if stage build build_user; then
 	stage install scripts/check-install.sh
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
+	stage capture tools/capture/test/capture-test.sh
 	declare -A built=()
 	for run in $runs; do
 		name=${run%%+*}

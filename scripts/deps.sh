@@ -17,6 +17,8 @@ pkgs=(
 	linux-source-6.12 python3-yaml python3-jsonschema mandoc
 	# The README's bpftrace example, tried in the guest.
 	bpftrace
+	# The packet path: pcaps read back, peers for the benchmark.
+	tcpdump nftables libnetfilter-queue-dev libnetfilter-log-dev
 )
 # Every kernel of the test matrix, image and headers (scripts/kernels.sh).
 for k in "${pktpool_kernels[@]}"; do

@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 #define PKTPOOL_LIB_VERSION_MAJOR	1
-#define PKTPOOL_LIB_VERSION_MINOR	0
+#define PKTPOOL_LIB_VERSION_MINOR	1
 
 /* Geometry bounds. */
 #define PKTPOOL_SLOT_SIZE_MIN	64u
@@ -85,10 +85,14 @@ struct pktpool_config {
  *   0            control block, ctrl_size bytes: header page (identity,
  *                geometry copy, free-list head, counters, process table),
  *                then the thread caches at off_tcache
- *   off_fill_ring  reserved: SPSC ring of u32 slot indices, userspace to
- *                kernel; producer index at +0, consumer at +64, entries
- *                from +128; ring_size bytes
- *   off_rx_ring  reserved: the same, kernel to userspace
+ *   off_rx_ring  receive ring, kernel to userspace: struct
+ *                pktpool_ring_desc entries (see "Rings" below)
+ *   off_fill_ring  fill ring, userspace to kernel: u32 slot indices
+ *   off_tx_ring  transmit/verdict ring, userspace to kernel: descriptors
+ *                Each ring: producer index at +0, consumer at +64, flags
+ *                at +68, ring_entries entries from +128, rounded up to a
+ *                page (rx_ring_size, fill_ring_size, tx_ring_size); the
+ *                memfd backend has them too, unused by any kernel
  *   off_meta     8 bytes per slot: u32 free-list links at off_next, then
  *                u8 owner/state tags at off_tag, rest reserved
  *   off_slots    slot_count slots of slot_size bytes
@@ -101,9 +105,12 @@ struct pktpool_layout {
 	uint32_t layout_version;
 	uint64_t ctrl_size;
 	uint64_t off_tcache;
-	uint64_t off_fill_ring;
 	uint64_t off_rx_ring;
-	uint64_t ring_size;
+	uint64_t off_fill_ring;
+	uint64_t off_tx_ring;
+	uint64_t rx_ring_size;
+	uint64_t fill_ring_size;
+	uint64_t tx_ring_size;
 	uint64_t off_meta;
 	uint64_t off_next;
 	uint64_t off_tag;
@@ -597,6 +604,351 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 		}
 	}
 	return pktpool__free_bulk_slow(p, objs, n);
+}
+
+/* ---------------------------------------------------------------------
+ * Rings: the packet path between pktpool.ko and userspace.
+ *
+ * Three single-producer single-consumer rings live in every region (see
+ * struct pktpool_layout and uapi/linux/pktpool.h, "Rings"):
+ *   rx    kernel -> user: descriptors of slots the kernel filled (a copied
+ *         packet, or one queued for a verdict)
+ *   fill  user -> kernel: indices of free slots the kernel may fill
+ *   tx    user -> kernel: verdicts on queued packets (same descriptors)
+ * A slot belongs to userspace until it is put on the fill ring (or on tx
+ * with a verdict); it comes back on rx, with a packet, or with
+ * PKTPOOL_DESC_F_RETURNED and len 0 when the kernel's last user of the
+ * region went away without using it.
+ *
+ * One thread per process drives each ring (its "user side"); the library
+ * keeps that side's indices privately in struct pktpool_rings and never
+ * trusts the shared copies: an index another process wrote that no
+ * honest peer could have written makes the call fail with -EUCLEAN (and
+ * is reported through the error handler); entries are always taken modulo
+ * the ring; descriptors are copied out before they are looked at, and
+ * pktpool_rx_data() checks slot and length against the private geometry.
+ *
+ * Ordering, as in uapi/linux/pktpool.h and if_xdp.h: a producer writes
+ * entries, then stores its index with release [A]; a consumer loads it
+ * with acquire [B], reads the entries, then stores its own index with
+ * release [C]; a producer loads that with acquire [D] before reusing
+ * entries. [E]: after publishing fill or tx entries, a full fence before
+ * reading the ring's flags, paired with the kernel's full barrier between
+ * setting PKTPOOL_RING_F_NEED_WAKEUP and looking at the ring again, so
+ * that one of the two always sees the other (no lost wakeup).
+ *
+ * Reservations: reserve or peek hands out entries, submit or release
+ * publishes the first n of them and cancels the rest (they are handed out
+ * again by the next reserve or peek).
+ *
+ * On the memfd backend there is no kernel: the rings work (a test or
+ * another process may play the kernel's part), kick fails with
+ * -EOPNOTSUPP and wait only sleeps briefly.
+ */
+
+/* The same values as uapi/linux/pktpool.h; either header may come first. */
+#ifndef PKTPOOL_DESC_F_TRUNCATED
+#define PKTPOOL_DESC_F_TRUNCATED	(1U << 0)	/* rx: len < orig_len */
+#define PKTPOOL_DESC_F_QUEUED		(1U << 1)	/* rx: awaits a verdict */
+#define PKTPOOL_DESC_F_MODIFIED		(1U << 2)	/* tx: take the slot's len bytes */
+#define PKTPOOL_DESC_F_MARK		(1U << 3)	/* tx: set the packet's mark */
+#define PKTPOOL_VERDICT_ACCEPT		1
+#define PKTPOOL_VERDICT_DROP		2
+#define PKTPOOL_RING_F_NEED_WAKEUP	(1U << 0)
+#endif
+#ifndef PKTPOOL_DESC_F_RETURNED
+#define PKTPOOL_DESC_F_RETURNED		(1U << 4)	/* rx: an unused slot given back */
+#endif
+
+/* struct pktpool_desc of the uapi, field for field (checked in ring.c). */
+struct pktpool_ring_desc {
+	uint32_t slot;		/* slot index */
+	uint32_t len;		/* bytes of packet at the start of the slot */
+	uint32_t orig_len;	/* rx: the packet's full length */
+	uint32_t id;		/* rx: packet id; tx: the packet of the verdict */
+	uint64_t tstamp;	/* rx: CLOCK_REALTIME ns when the hook saw it */
+	uint32_t ifindex;	/* rx: input (output on output hooks) device */
+	uint32_t mark;		/* rx: skb mark; tx: with PKTPOOL_DESC_F_MARK */
+	uint16_t flags;		/* PKTPOOL_DESC_F_* */
+	uint8_t family;		/* rx: NFPROTO_IPV4 (2) or NFPROTO_IPV6 (10) */
+	uint8_t hook;		/* rx: NF_INET_* */
+	uint32_t verdict;	/* tx: PKTPOOL_VERDICT_* */
+	uint32_t binding;	/* rx: the binding that produced it */
+	uint32_t reserved;	/* 0 */
+};
+
+/* The user side of one ring; fields are private to this process. */
+struct pktpool_ring {
+	_Atomic uint32_t *producer;	/* shared */
+	_Atomic uint32_t *consumer;	/* shared */
+	_Atomic uint32_t *flags;	/* shared, set by the kernel */
+	void *entries;			/* shared, size entries */
+	uint32_t size;			/* ring_entries, a power of 2 */
+	uint32_t mask;			/* size - 1 */
+	/*
+	 * Consumer (rx): cons is ours, the last value published; prod the
+	 * cached producer. Producer (fill, tx): prod is ours, cons cached.
+	 */
+	uint32_t prod;
+	uint32_t cons;
+	uint32_t pending;		/* peeked or reserved, not yet released
+					 * or submitted */
+	uint32_t __pad;
+};
+
+/* All three rings of one attached region, set up by pktpool_rings_init(). */
+struct pktpool_rings {
+	struct pktpool_ring rx;
+	struct pktpool_ring fill;
+	struct pktpool_ring tx;
+	struct pktpool *pool;
+	unsigned char *slots;		/* private copy of the geometry */
+	uint32_t slot_size;
+	uint32_t slot_count;
+	int fd;				/* the region's file */
+	uint32_t region_id;		/* 0 on the memfd backend */
+	uint64_t corrupt;		/* shared indices refused */
+};
+
+/*
+ * Set r up for pool's rings. The user-side indices start where the shared
+ * ones are (a previous user may have left them anywhere consistent);
+ * -EUCLEAN when they are inconsistent, -EINVAL for a bad handle.
+ */
+int pktpool_rings_init(struct pktpool *pool, struct pktpool_rings *r);
+
+/*
+ * Put up to max free slots from the region's allocator on the fill ring;
+ * returns how many (fewer when the ring or the region is full), or a
+ * negative errno.
+ */
+int pktpool_fill_alloc(struct pktpool_rings *r, unsigned int max);
+
+/*
+ * PKTPOOL_IOC_REGION_KICK: have the kernel look at fill and tx now. 0,
+ * -EOPNOTSUPP on the memfd backend, or the ioctl's error.
+ */
+int pktpool_rings_kick(struct pktpool_rings *r);
+
+/*
+ * Wait up to timeout_ms (-1: forever) for rx entries: 1 when there are
+ * some, 0 on timeout, -EINTR, or the poll's error. Returns at once,
+ * without a syscall, when rx already has entries.
+ */
+int pktpool_rings_wait(struct pktpool_rings *r, int timeout_ms);
+
+/* Out of line: report a shared index no honest peer writes. */
+int pktpool__ring_corrupt(struct pktpool_rings *r, struct pktpool_ring *q,
+			  uint32_t seen);
+
+/*
+ * Copy up to max rx descriptors, in order, into d; returns how many (0
+ * when rx is empty) or -EUCLEAN. They stay on the ring until released.
+ */
+static inline int pktpool_rx_peek(struct pktpool_rings *r,
+				  struct pktpool_ring_desc *d,
+				  unsigned int max)
+{
+	struct pktpool_ring *q = &r->rx;
+	const struct pktpool_ring_desc *e = (const struct pktpool_ring_desc *)
+					    q->entries;
+	uint32_t head = q->cons + q->pending;
+	uint32_t avail = q->prod - head, i;
+
+	if (avail < max) {
+		uint32_t p;
+
+		/* [B] pairs with the kernel's release store of the rx
+		 * producer [A]: the entries up to p are written */
+		p = atomic_load_explicit(q->producer, memory_order_acquire);
+		/* an honest producer is at most size ahead of what we
+		 * released and not behind what we peeked */
+		if (PKTPOOL__UNLIKELY(p - q->cons > q->size ||
+				      p - q->cons < q->pending))
+			return pktpool__ring_corrupt(r, q, p);
+		q->prod = p;
+		avail = p - head;
+	}
+	if (avail > max)
+		avail = max;
+	for (i = 0; i < avail; i++)
+		d[i] = e[(head + i) & q->mask];
+	q->pending += avail;
+	return (int)avail;
+}
+
+/*
+ * Give the first n peeked rx entries back (their slots are the caller's
+ * now); peeked entries beyond n are peeked again next time. -EINVAL when
+ * n is more than was peeked.
+ */
+static inline int pktpool_rx_release(struct pktpool_rings *r, unsigned int n)
+{
+	struct pktpool_ring *q = &r->rx;
+
+	if (PKTPOOL__UNLIKELY(n > q->pending))
+		return -22; /* EINVAL */
+	q->pending = 0;
+	if (n) {
+		q->cons += n;
+		/* [C] pairs with the kernel's acquire load of the rx
+		 * consumer [D]: we are done reading these entries */
+		atomic_store_explicit(q->consumer, q->cons,
+				      memory_order_release);
+	}
+	return 0;
+}
+
+/*
+ * The packet bytes of a descriptor peeked from rx (the caller's private
+ * copy): NULL when its slot or length does not fit the region.
+ */
+static inline void *pktpool_rx_data(const struct pktpool_rings *r,
+				    const struct pktpool_ring_desc *d)
+{
+	if (PKTPOOL__UNLIKELY(d->slot >= r->slot_count ||
+			      d->len > r->slot_size))
+		return NULL;
+	return r->slots + (size_t)d->slot * r->slot_size;
+}
+
+/* Room on a producer ring for up to n more entries; see reserve below. */
+static inline int pktpool__prod_reserve(struct pktpool_rings *r,
+					struct pktpool_ring *q,
+					unsigned int n, uint32_t *idx)
+{
+	uint32_t head = q->prod + q->pending;
+	uint32_t room = q->size - (head - q->cons);
+
+	*idx = head;
+	if (room < n) {
+		uint32_t c;
+
+		/* [D] pairs with the kernel's release store of the
+		 * consumer [C]: entries before c are free to overwrite */
+		c = atomic_load_explicit(q->consumer, memory_order_acquire);
+		/* an honest consumer is between our cached view of it and
+		 * what we published */
+		if (PKTPOOL__UNLIKELY(q->prod - c > q->prod - q->cons))
+			return pktpool__ring_corrupt(r, q, c);
+		q->cons = c;
+		room = q->size - (head - c);
+	}
+	if (room > n)
+		room = n;
+	q->pending += room;
+	return (int)room;
+}
+
+/* Publish the first n reserved entries, cancel the rest. */
+static inline int pktpool__prod_submit(struct pktpool_ring *q, unsigned int n)
+{
+	if (PKTPOOL__UNLIKELY(n > q->pending))
+		return -22; /* EINVAL */
+	q->pending = 0;
+	if (n) {
+		q->prod += n;
+		/* [A] pairs with the kernel's acquire load of the
+		 * producer [B]: the n entries are written */
+		atomic_store_explicit(q->producer, q->prod,
+				      memory_order_release);
+	}
+	return 0;
+}
+
+/* [E] see above; then the ring's NEED_WAKEUP flag. */
+static inline bool pktpool__needs_wakeup(const struct pktpool_ring *q)
+{
+	/* [E] pairs with the kernel's barrier between setting the flag
+	 * and re-reading our producer index */
+	atomic_thread_fence(memory_order_seq_cst);
+	return atomic_load_explicit(q->flags, memory_order_relaxed) &
+	       PKTPOOL_RING_F_NEED_WAKEUP;
+}
+
+/*
+ * Reserve up to n fill entries: returns how many (0 when full) and their
+ * first ring index in *idx, or -EUCLEAN. Set each with pktpool_fill_set(),
+ * then pktpool_fill_submit().
+ */
+static inline int pktpool_fill_reserve(struct pktpool_rings *r,
+				       unsigned int n, uint32_t *idx)
+{
+	return pktpool__prod_reserve(r, &r->fill, n, idx);
+}
+
+static inline void pktpool_fill_set(struct pktpool_rings *r, uint32_t idx,
+				    uint32_t slot)
+{
+	((uint32_t *)r->fill.entries)[idx & r->fill.mask] = slot;
+}
+
+static inline int pktpool_fill_submit(struct pktpool_rings *r, unsigned int n)
+{
+	return pktpool__prod_submit(&r->fill, n);
+}
+
+/* Reserve, set and submit in one: returns how many of slots went on. */
+static inline int pktpool_fill_put(struct pktpool_rings *r,
+				   const uint32_t *slots, unsigned int n)
+{
+	uint32_t idx, i;
+	int got = pktpool_fill_reserve(r, n, &idx);
+
+	if (got <= 0)
+		return got;
+	for (i = 0; i < (uint32_t)got; i++)
+		pktpool_fill_set(r, idx + i, slots[i]);
+	pktpool_fill_submit(r, (unsigned int)got);
+	return got;
+}
+
+/* As the fill calls, for verdict descriptors. */
+static inline int pktpool_tx_reserve(struct pktpool_rings *r, unsigned int n,
+				     uint32_t *idx)
+{
+	return pktpool__prod_reserve(r, &r->tx, n, idx);
+}
+
+/* The ring entry to write a reserved verdict into (write only). */
+static inline struct pktpool_ring_desc *
+pktpool_tx_desc(struct pktpool_rings *r, uint32_t idx)
+{
+	return (struct pktpool_ring_desc *)r->tx.entries + (idx & r->tx.mask);
+}
+
+static inline int pktpool_tx_submit(struct pktpool_rings *r, unsigned int n)
+{
+	return pktpool__prod_submit(&r->tx, n);
+}
+
+static inline int pktpool_tx_put(struct pktpool_rings *r,
+				 const struct pktpool_ring_desc *d,
+				 unsigned int n)
+{
+	uint32_t idx, i;
+	int got = pktpool_tx_reserve(r, n, &idx);
+
+	if (got <= 0)
+		return got;
+	for (i = 0; i < (uint32_t)got; i++)
+		*pktpool_tx_desc(r, idx + i) = d[i];
+	pktpool_tx_submit(r, (unsigned int)got);
+	return got;
+}
+
+/*
+ * True when the kernel asked for PKTPOOL_IOC_REGION_KICK (pktpool_rings_kick())
+ * to notice what was submitted on fill or tx. Call after submitting.
+ */
+static inline bool pktpool_fill_needs_wakeup(const struct pktpool_rings *r)
+{
+	return pktpool__needs_wakeup(&r->fill);
+}
+
+static inline bool pktpool_tx_needs_wakeup(const struct pktpool_rings *r)
+{
+	return pktpool__needs_wakeup(&r->tx);
 }
 
 #ifdef __cplusplus

@@ -42,7 +42,7 @@
 #define PKTPOOL_MAGIC		0x314c4f4f50544b50ull	/* "PKTPOOL1" */
 /* In magic while one process lays the header out; see hdr_claim(). */
 #define PKTPOOL_MAGIC_CLAIMED	0x2e2e2e4c4f4f504bull	/* "KPOOL..." */
-#define PKTPOOL_LAYOUT_VERSION	2u	/* 2: 128-bit head, entry locks */
+#define PKTPOOL_LAYOUT_VERSION	3u	/* 3: rx, fill, tx rings; 2: 128-bit head, entry locks */
 #define PKTPOOL_PAGE		4096u
 #define PKTPOOL_HDR_SIZE	PKTPOOL_PAGE
 #define PKTPOOL_CTRL_SIZE	16384u		/* = PKTPOOL_REGION_CTRL_SIZE */

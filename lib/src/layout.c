@@ -10,14 +10,16 @@
  *                    head and count (own cache line), counters (own line),
  *                    process table (at 1024)
  *     4096           PKTPOOL_THREADS_MAX thread caches of 320 bytes
- *   off_fill_ring  fill ring, userspace -> kernel: producer at +0,
- *                  consumer at +64, ring_entries u32 from +128
- *   off_rx_ring    receive ring, kernel -> userspace, the same
+ *   off_rx_ring    receive ring, kernel -> userspace: descriptors
+ *   off_fill_ring  fill ring, userspace -> kernel: u32 slot indices
+ *   off_tx_ring    transmit/verdict ring, userspace -> kernel: descriptors
  *   off_meta       8 bytes per slot: u32 next[] then u8 tag[]
  *   off_slots      the slots
  *
- * Rings, meta and slots each start on a page. The rings are reserved:
- * nothing uses them yet.
+ * Each ring: producer at +0, consumer at +64, flags at +68, ring_entries
+ * entries from +128 (PKTPOOL_RING_HDR), rounded up to a page. Rings, meta
+ * and slots each start on a page. ring.c drives the rings; on the memfd
+ * backend no kernel reads them, but the bytes are the same.
  */
 #include <errno.h>
 #include <string.h>
@@ -56,10 +58,14 @@ int pktpool__layout(uint32_t slot_size, uint32_t slot_count,
 
 	lay->ctrl_size = PKTPOOL_CTRL_SIZE;
 	lay->off_tcache = PKTPOOL_HDR_SIZE;
-	lay->ring_size = page_up(PKTPOOL_RING_HDR + ring * 4);
-	lay->off_fill_ring = PKTPOOL_CTRL_SIZE;
-	lay->off_rx_ring = lay->off_fill_ring + lay->ring_size;
-	lay->off_meta = lay->off_rx_ring + lay->ring_size;
+	lay->rx_ring_size = page_up(PKTPOOL_RING_HDR +
+				    ring * sizeof(struct pktpool_ring_desc));
+	lay->fill_ring_size = page_up(PKTPOOL_RING_HDR + ring * 4);
+	lay->tx_ring_size = lay->rx_ring_size;
+	lay->off_rx_ring = PKTPOOL_CTRL_SIZE;
+	lay->off_fill_ring = lay->off_rx_ring + lay->rx_ring_size;
+	lay->off_tx_ring = lay->off_fill_ring + lay->fill_ring_size;
+	lay->off_meta = lay->off_tx_ring + lay->tx_ring_size;
 	lay->off_next = lay->off_meta;
 	lay->off_tag = lay->off_meta + (uint64_t)slot_count * 4;
 	lay->off_slots = lay->off_meta +

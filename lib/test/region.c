@@ -68,11 +68,12 @@ static void test_layout(void)
 	int aligned;
 
 	ok(pktpool_layout(2048, 1000, &lay) == 0, "layout of 1000 x 2048");
-	aligned = lay.off_fill_ring % 4096 == 0 && lay.off_rx_ring % 4096 == 0 &&
+	aligned = lay.off_rx_ring % 4096 == 0 && lay.off_fill_ring % 4096 == 0 &&
+		  lay.off_tx_ring % 4096 == 0 &&
 		  lay.off_meta % 4096 == 0 && lay.off_slots % 4096 == 0 &&
 		  lay.size % 4096 == 0 && lay.off_tcache >= 4096 &&
 		  lay.off_tcache + PKTPOOL_THREADS_MAX * 320 <= lay.ctrl_size &&
-		  lay.ctrl_size <= lay.off_fill_ring &&
+		  lay.ctrl_size <= lay.off_rx_ring &&
 		  lay.off_tag == lay.off_next + 4 * 1000 &&
 		  lay.off_slots >= lay.off_meta + 8 * 1000 &&
 		  lay.size >= lay.off_slots + 2048 * 1000 &&
