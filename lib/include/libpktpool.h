@@ -679,9 +679,9 @@ struct pktpool_ring_desc {
 
 /* The user side of one ring; fields are private to this process. */
 struct pktpool_ring {
-	_Atomic uint32_t *producer;	/* shared */
-	_Atomic uint32_t *consumer;	/* shared */
-	_Atomic uint32_t *flags;	/* shared, set by the kernel */
+	PKTPOOL__A(uint32_t) *producer;	/* shared */
+	PKTPOOL__A(uint32_t) *consumer;	/* shared */
+	PKTPOOL__A(uint32_t) *flags;	/* shared, set by the kernel */
 	void *entries;			/* shared, size entries */
 	uint32_t size;			/* ring_entries, a power of 2 */
 	uint32_t mask;			/* size - 1 */
@@ -760,7 +760,7 @@ static inline int pktpool_rx_peek(struct pktpool_rings *r,
 
 		/* [B] pairs with the kernel's release store of the rx
 		 * producer [A]: the entries up to p are written */
-		p = atomic_load_explicit(q->producer, memory_order_acquire);
+		p = __atomic_load_n(q->producer, __ATOMIC_ACQUIRE);
 		/* an honest producer is at most size ahead of what we
 		 * released and not behind what we peeked */
 		if (PKTPOOL__UNLIKELY(p - q->cons > q->size ||
@@ -793,8 +793,7 @@ static inline int pktpool_rx_release(struct pktpool_rings *r, unsigned int n)
 		q->cons += n;
 		/* [C] pairs with the kernel's acquire load of the rx
 		 * consumer [D]: we are done reading these entries */
-		atomic_store_explicit(q->consumer, q->cons,
-				      memory_order_release);
+		__atomic_store_n(q->consumer, q->cons, __ATOMIC_RELEASE);
 	}
 	return 0;
 }
@@ -826,7 +825,7 @@ static inline int pktpool__prod_reserve(struct pktpool_rings *r,
 
 		/* [D] pairs with the kernel's release store of the
 		 * consumer [C]: entries before c are free to overwrite */
-		c = atomic_load_explicit(q->consumer, memory_order_acquire);
+		c = __atomic_load_n(q->consumer, __ATOMIC_ACQUIRE);
 		/* an honest consumer is between our cached view of it and
 		 * what we published */
 		if (PKTPOOL__UNLIKELY(q->prod - c > q->prod - q->cons))
@@ -850,8 +849,7 @@ static inline int pktpool__prod_submit(struct pktpool_ring *q, unsigned int n)
 		q->prod += n;
 		/* [A] pairs with the kernel's acquire load of the
 		 * producer [B]: the n entries are written */
-		atomic_store_explicit(q->producer, q->prod,
-				      memory_order_release);
+		__atomic_store_n(q->producer, q->prod, __ATOMIC_RELEASE);
 	}
 	return 0;
 }
@@ -861,8 +859,8 @@ static inline bool pktpool__needs_wakeup(const struct pktpool_ring *q)
 {
 	/* [E] pairs with the kernel's barrier between setting the flag
 	 * and re-reading our producer index */
-	atomic_thread_fence(memory_order_seq_cst);
-	return atomic_load_explicit(q->flags, memory_order_relaxed) &
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(q->flags, __ATOMIC_RELAXED) &
 	       PKTPOOL_RING_F_NEED_WAKEUP;
 }
 
