@@ -60,7 +60,7 @@ cat >"$tmp/t.c" <<'EOC'
 
 int main(void)
 {
-	return PKTPOOL_ABI_VERSION == 1 && pktpool_strerror(-22) ? 0 : 1;
+	return PKTPOOL_ABI_VERSION == 2 && pktpool_strerror(-22) ? 0 : 1;
 }
 EOC
 if PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest/usr/lib/pkgconfig \
