@@ -7,6 +7,7 @@
  * peers that write impossible indices or descriptors.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sched.h>
 
 #include "util.h"
