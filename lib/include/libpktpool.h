@@ -859,9 +859,15 @@ static inline bool pktpool__needs_wakeup(const struct pktpool_ring *q)
 {
 	/* [E] pairs with the kernel's barrier between setting the flag
 	 * and re-reading our producer index */
+#if defined(__SANITIZE_THREAD__)
+	/* TSan refuses fences and does not model store-load order anyway. */
+	return __atomic_load_n(q->flags, __ATOMIC_SEQ_CST) &
+	       PKTPOOL_RING_F_NEED_WAKEUP;
+#else
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return __atomic_load_n(q->flags, __ATOMIC_RELAXED) &
 	       PKTPOOL_RING_F_NEED_WAKEUP;
+#endif
 }
 
 /*
