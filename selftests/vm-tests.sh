@@ -304,7 +304,7 @@ check "/dev/pktpool is a character device" test -c /dev/pktpool
 check "slab caches pktpool-<class> appear in /proc/slabinfo" caches_match_classes
 check "default classes are 64,256,1024,2048,4096" \
 	grep -qx "64,256,1024,2048,4096" /sys/module/pktpool/parameters/classes
-expect "pktpoolctl version reports ABI 1" 0 "^ABI version: +1$" "$CTL" version
+expect "pktpoolctl version reports ABI 2" 0 "^ABI version: +2$" "$CTL" version
 expect "pktpoolctl version lists the pools feature" 0 "^features:.* pools" \
 	"$CTL" version
 check "boot pool fw: size 256, class 256, limit 65536" list_has fw "256 256 65536"

@@ -181,7 +181,7 @@ expect "version names the ABI, features and the netlink family" 0 \
 	"^netlink: +family pktpool \(id [0-9]+, version 1\), group monitor \(id [0-9]+\)$" \
 	"$CTL" version
 json_check "version --json: abi_version, features, classes, family and group" "
-assert d['abi_version'] == 1
+assert d['abi_version'] == 2
 assert 'pools' in d['feature_names'] and d['features'] & 1
 assert d['class_sizes'] == [int(c) for c in '$classes'.split(',')], d['class_sizes']
 assert d['genl_family'] == 'pktpool' and d['genl_version'] == 1
@@ -189,7 +189,7 @@ assert is_int(d['genl_family_id']) and d['genl_family_id'] > 0
 assert is_int(d['monitor_group_id']) and d['monitor_group_id'] > 0
 assert is_int(d['max_pools']) and d['unknown_features'] == 0
 " "$CTL" version --json
-json_check "--json works before the command too" "assert d['abi_version'] == 1" \
+json_check "--json works before the command too" "assert d['abi_version'] == 2" \
 	"$CTL" --json version
 
 # --- list and show ----------------------------------------------------------
