@@ -78,7 +78,7 @@ TEST_F(dev, ioctl_numbers_encode_v1_struct_sizes)
 	EXPECT_EQ((unsigned int)PKTPOOL_IOC_MAGIC, _IOC_TYPE(PKTPOOL_IOC_VERSION));
 }
 
-TEST_F(dev, version_reports_abi_version_1)
+TEST_F(dev, version_reports_the_abi_version_of_the_header)
 {
 	struct pktpool_version v;
 
