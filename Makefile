@@ -15,8 +15,8 @@ BUILD := $(TOP)/build
 # picks another for both; KDIR=DIR builds against a kernel tree of yours.
 KDIR_CMD = $(if $(KDIR),echo $(KDIR),$(TOP)/scripts/kver.sh --kdir)
 
-.PHONY: all module lib tools selftests deps ksrc check demo bench \
-	checkpatch install clean help
+.PHONY: all module lib tools selftests deps ksrc check demo bench stress \
+	checkpatch install uninstall deb clean help fuzz
 
 all: module lib tools selftests
 
@@ -38,11 +38,18 @@ deps:
 
 ksrc: deps
 	@scripts/ksrc.sh
+	@scripts/ynl-src.sh
 
 # Host tests, checkpatch, then the selftests inside the VM; ends with
 # one line "N passed, N failed".
 check: deps ksrc
 	@scripts/check.sh
+
+# The fuzzer alone in a guest, FUZZ_SECONDS long (default 600); FUZZ_SEED
+# replays a run. See README.md, "Fuzzing".
+fuzz: deps ksrc
+	@$(MAKE) --no-print-directory KDIR=$(VM_KDIR) all >/dev/null
+	@scripts/fuzz.sh
 
 demo: deps ksrc
 	@$(MAKE) --no-print-directory all >/dev/null
@@ -54,12 +61,51 @@ demo: deps ksrc
 bench: deps ksrc
 	@scripts/bench.sh
 
+# libpktpool's kill stress and hostile writer, STRESS_SECONDS long (600);
+# ends with "N passed, N failed". Host only, no VM.
+STRESS_SECONDS ?= 600
+stress:
+	@$(MAKE) --no-print-directory -C lib BUILD=$(BUILD)/lib \
+		STRESS_SECONDS=$(STRESS_SECONDS) stress
+
 checkpatch: ksrc
 	@scripts/checkpatch.sh
 
+# make install/uninstall [PREFIX=/usr/local] [DESTDIR=]: the library, its
+# headers (with the uapi header it needs), pkg-config file, tools, man
+# pages and the udev rule. Not the module: DKMS installs that (dkms.conf).
+PREFIX	?= /usr/local
+LIBDIR	?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+# udev reads /etc and /lib, not /usr/local: a local install is the admin's.
+UDEVRULESDIR ?= /etc/udev/rules.d
+INSTALL_DIRS = PREFIX=$(PREFIX) LIBDIR=$(LIBDIR) INCLUDEDIR=$(INCLUDEDIR) \
+	       SBINDIR=$(SBINDIR) DESTDIR=$(DESTDIR)
+MANPAGES = $(wildcard man/*.[0-9])
+
 install: lib tools
-	$(MAKE) -C lib BUILD=$(BUILD)/lib install
-	$(MAKE) -C tools BUILD=$(BUILD) install
+	$(MAKE) -C lib BUILD=$(BUILD)/lib $(INSTALL_DIRS) install
+	$(MAKE) -C tools BUILD=$(BUILD) $(INSTALL_DIRS) install
+	install -d $(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0644 uapi/linux/pktpool.h uapi/linux/pktpool_nf.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 kmod/99-pktpool.rules $(DESTDIR)$(UDEVRULESDIR)/
+	for f in $(MANPAGES); do s=$${f##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$f $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+
+uninstall:
+	$(MAKE) -C lib BUILD=$(BUILD)/lib $(INSTALL_DIRS) uninstall
+	$(MAKE) -C tools BUILD=$(BUILD) $(INSTALL_DIRS) uninstall
+	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/pktpool.h $(DESTDIR)$(INCLUDEDIR)/linux/pktpool_nf.h \
+	      $(DESTDIR)$(UDEVRULESDIR)/99-pktpool.rules
+	for f in $(MANPAGES); do s=$${f##*.}; \
+		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done
+
+# Debian packages from the tree into build/deb, lintian-checked.
+deb:
+	@scripts/deb.sh
 
 clean:
 	-@kdir=$$($(KDIR_CMD) 2>/dev/null) && \
@@ -71,5 +117,9 @@ help:
 	@echo "make check      install deps, run every test (host + VM on every kernel), checkpatch"
 	@echo "                (KERNELS='6.1 6.12' for fewer kernels)"
 	@echo "make demo       install deps, boot a VM and show pools in use"
+	@echo "make fuzz       install deps, fuzz the module in a VM (FUZZ_SECONDS, FUZZ_SEED)"
 	@echo "make bench      install deps, kernel + userspace benchmarks (build/bench/results.md)"
-	@echo "make install    install libpktpool and pktpoolctl (PREFIX, DESTDIR)"
+	@echo "make stress     libpktpool kill stress + hostile writer (STRESS_SECONDS=600)"
+	@echo "make install    library, headers, pkg-config, tools (pktpoolctl, pktpool-capture), man pages, udev rule (PREFIX, DESTDIR)"
+	@echo "make uninstall  remove what make install installed (same PREFIX, DESTDIR)"
+	@echo "make deb        Debian packages in build/deb (pktpool-dkms, libpktpool1, -dev, pktpool-tools)"

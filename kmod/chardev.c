@@ -26,22 +26,34 @@ static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
 MODULE_PARM_DESC(dev_mode, "Permissions of /dev/pktpool (default 0600)");
 
-/* Every argument struct starts with its size; see uapi/linux/pktpool.h. */
-static int pktpool_copy_in(void *karg, size_t ksize, const void __user *uarg)
+/*
+ * Every argument struct starts with its size; see uapi/linux/pktpool.h.
+ * min is the size of the struct's first version; *usizep, when asked for,
+ * gets the caller's size so that no more than it is written back.
+ */
+static int pktpool_copy_in_v(void *karg, size_t ksize, size_t min,
+			     const void __user *uarg, u32 *usizep)
 {
 	u32 usize;
 	int err;
 
 	if (get_user(usize, (const u32 __user *)uarg))
 		return -EFAULT;
-	if (usize < ksize)
+	if (usize < min)
 		return -EINVAL;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
 	err = copy_struct_from_user(karg, ksize, uarg, usize);
 	if (err)
 		return err;
+	if (usizep)
+		*usizep = usize;
 	return 0;
+}
+
+static int pktpool_copy_in(void *karg, size_t ksize, const void __user *uarg)
+{
+	return pktpool_copy_in_v(karg, ksize, ksize, uarg, NULL);
 }
 
 static int pktpool_copy_out(void __user *uarg, const void *karg, size_t ksize)
@@ -84,7 +96,8 @@ static long pktpool_ioc_version(void __user *uarg)
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);
 	v.abi_version = PKTPOOL_ABI_VERSION;
-	v.features = PKTPOOL_FEAT_POOLS | PKTPOOL_FEAT_REGIONS;
+	v.features = PKTPOOL_FEAT_POOLS | PKTPOOL_FEAT_REGIONS |
+		     PKTPOOL_FEAT_RINGS;
 	if (pktpool_debug)
 		v.features |= PKTPOOL_FEAT_DEBUG;
 	v.nr_classes = pktpool_class_count();
@@ -290,14 +303,20 @@ static long pktpool_ioc_region_create(struct pktpool_file *pf,
 	return err;
 }
 
+/* pktpool_region_info as ABI 1 knew it, without rings. */
+#define PKTPOOL_REGION_INFO_SIZE_V1 \
+	offsetofend(struct pktpool_region_info, mappings)
+
 static long pktpool_ioc_region_attach(struct file *file, void __user *uarg,
 				      bool attach)
 {
 	struct pktpool_file *pf = file->private_data;
 	struct pktpool_region_info info;
+	u32 usize;
 	int err;
 
-	err = pktpool_copy_in(&info, sizeof(info), uarg);
+	err = pktpool_copy_in_v(&info, sizeof(info),
+				PKTPOOL_REGION_INFO_SIZE_V1, uarg, &usize);
 	if (err)
 		return err;
 	err = pktpool_ref_check(info.id, info.name);
@@ -311,7 +330,8 @@ static long pktpool_ioc_region_attach(struct file *file, void __user *uarg,
 		       pktpool_region_info(&info);
 	if (err)
 		return err;
-	err = pktpool_copy_out(uarg, &info, sizeof(info));
+	info.size = min_t(u32, usize, sizeof(info));
+	err = pktpool_copy_out(uarg, &info, info.size);
 	if (err && attach)
 		pktpool_region_detach(pf, info.id, NULL);
 	return err;
@@ -332,6 +352,20 @@ static long pktpool_ioc_region_id(struct pktpool_file *pf, void __user *uarg,
 	if (destroy)
 		return pktpool_region_destroy(d.id, d.name);
 	return pktpool_region_detach(pf, d.id, d.name);
+}
+
+static long pktpool_ioc_region_kick(struct pktpool_file *pf,
+				    void __user *uarg)
+{
+	struct pktpool_pool_id d;
+	int err;
+
+	err = pktpool_copy_in(&d, sizeof(d), uarg);
+	if (err)
+		return err;
+	if (!d.id || memchr_inv(d.name, 0, sizeof(d.name)))
+		return -EINVAL;
+	return pktpool_region_kick(pf, d.id);
 }
 
 static bool pktpool_cmd_is(unsigned int cmd, unsigned int want)
@@ -387,6 +421,8 @@ static long pktpool_ioctl(struct file *file, unsigned int cmd,
 		return pktpool_ioc_region_id(pf, uarg, false);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_DESTROY))
 		return pktpool_ioc_region_id(pf, uarg, true);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_KICK))
+		return pktpool_ioc_region_kick(pf, uarg);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_LIST))
 		return pktpool_ioc_list(uarg, pktpool_region_max(),
 					pktpool_region_list);
@@ -419,11 +455,17 @@ static int pktpool_mmap(struct file *file, struct vm_area_struct *vma)
 	return pktpool_region_mmap(file->private_data, vma);
 }
 
+static __poll_t pktpool_poll(struct file *file, poll_table *wait)
+{
+	return pktpool_region_poll(file->private_data, file, wait);
+}
+
 static const struct file_operations pktpool_fops = {
 	.owner = THIS_MODULE,
 	.open = pktpool_open,
 	.release = pktpool_release,
 	.mmap = pktpool_mmap,
+	.poll = pktpool_poll,
 	.unlocked_ioctl = pktpool_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

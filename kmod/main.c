@@ -62,3 +62,4 @@ module_exit(pktpool_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Packet-buffer pools on size-class slabs");
 MODULE_AUTHOR("The pktpool authors");
+MODULE_VERSION("1.0.0");

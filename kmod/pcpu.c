@@ -17,6 +17,7 @@
 #include <linux/string.h>
 
 #include "class.h"
+#include "ring.h"
 #include "debugfs.h"
 #include "netlink.h"
 #include "pool.h"
@@ -390,13 +391,66 @@ static noinline void *pktpool_alloc_debug(struct pktpool *pool, gfp_t gfp,
 	return obj;
 }
 
+/*
+ * Region-backed pools: the slots userspace gave the kernel, no slab, no
+ * limit but the slots themselves. The ring keeps its own record of every
+ * slot, so a free is always checked. Counted as the slab path counts.
+ */
+static noinline void *pktpool_alloc_ring(struct pktpool *pool)
+{
+	void *obj = pktpool_ring_alloc(pool->ring);
+
+	if (!obj) {
+		this_cpu_inc(pool->pcpu->stat[PKTPOOL_STAT_FAIL_NOMEM]);
+		return NULL;
+	}
+	this_cpu_inc(pool->pcpu->stat[PKTPOOL_STAT_ALLOC]);
+	pktpool_peak_update(pool, atomic_long_inc_return(&pool->ring_out));
+	return obj;
+}
+
+static noinline void pktpool_free_ring(struct pktpool *pool, void *obj)
+{
+	if (!pktpool_ring_free(pool->ring, obj)) {
+		atomic_long_inc(&pool->bad_frees);
+		pr_warn_ratelimited("pool %s: free of %p, not a slot it has out: ignored\n",
+				    pool->name, obj);
+		return;
+	}
+	atomic_long_dec(&pool->ring_out);
+	this_cpu_inc(pool->pcpu->stat[PKTPOOL_STAT_FREE]);
+}
+
+int pktpool_rx_submit(struct pktpool *pool, void *obj,
+		      const struct pktpool_desc *desc)
+{
+	int err;
+
+	if (!pool->ring)
+		return -EINVAL;
+	err = pktpool_ring_rx_submit(pool->ring, obj, desc);
+	if (err)
+		return err;
+	atomic_long_dec(&pool->ring_out);
+	this_cpu_inc(pool->pcpu->stat[PKTPOOL_STAT_FREE]);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(pktpool_rx_submit);
+
+/* Debug and region-backed pools take every call off the fast path. */
+static __always_inline bool pktpool_special(const struct pktpool *pool)
+{
+	return unlikely(pool->debug || pool->ring);
+}
+
 static __always_inline void *pktpool_alloc_ip(struct pktpool *pool, gfp_t gfp,
 					      unsigned long ip)
 {
 	void *obj;
 
-	if (unlikely(pool->debug))
-		obj = pktpool_alloc_debug(pool, gfp, ip);
+	if (pktpool_special(pool))
+		obj = pool->ring ? pktpool_alloc_ring(pool) :
+				   pktpool_alloc_debug(pool, gfp, ip);
 	else
 		obj = __pktpool_alloc(pool, gfp, ip);
 	if (unlikely(!obj))
@@ -424,8 +478,15 @@ static __always_inline void pktpool_free_ip(struct pktpool *pool, void *obj,
 {
 	if (unlikely(!obj))
 		return;
-	if (unlikely(pool->debug) && !pktpool_untrack(pool, obj))
-		return;
+	if (pktpool_special(pool)) {
+		if (pool->ring) {
+			trace_pktpool_free(pool, obj, ip);
+			pktpool_free_ring(pool, obj);
+			return;
+		}
+		if (!pktpool_untrack(pool, obj))
+			return;
+	}
 	trace_pktpool_free(pool, obj, ip);
 	__pktpool_free(pool, obj);
 }
@@ -443,7 +504,7 @@ unsigned int pktpool_alloc_bulk(struct pktpool *pool, gfp_t gfp,
 	unsigned int done = 0, n, i;
 	unsigned long flags;
 
-	if (unlikely(pool->debug)) {
+	if (pktpool_special(pool)) {
 		for (; done < nr; done++) {
 			objs[done] = pktpool_alloc_ip(pool, gfp, _RET_IP_);
 			if (!objs[done])
@@ -488,7 +549,7 @@ void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs)
 	unsigned long flags;
 	long room;
 
-	if (unlikely(pool->debug)) {
+	if (pktpool_special(pool)) {
 		for (; done < nr; done++)
 			pktpool_free_ip(pool, objs[done], _RET_IP_);
 		return;

@@ -19,6 +19,9 @@
  * (IRQF_NO_THREAD handlers, HARD hrtimers and irq_work, raw_spinlock_t or
  * preempt_disable() sections) must not, as for kmem_cache_alloc().
  *
+ * A region-backed pool (see pktpool_params.region) may be used from
+ * process and softirq context only, never from hard irq context.
+ *
  * Holding a pool pointer (from pktpool_create() or pktpool_get()) pins the
  * pool and the pktpool module until the matching pktpool_put() or a
  * successful pktpool_destroy().
@@ -39,6 +42,13 @@ struct pktpool_params {
 	u64 reserve;		/* objects kept aside for atomic callers */
 	int node;		/* NUMA node preference, NUMA_NO_NODE for any */
 	u32 flags;		/* PKTPOOL_POOL_F_* */
+	/*
+	 * NULL, or the name of a region whose slots the pool hands out:
+	 * obj_size at most the slot size (0: the slot size), no limit or
+	 * reserve; objects come from the slots userspace put on the
+	 * region's fill ring.
+	 */
+	const char *region;
 };
 
 /* A consistent-enough snapshot: per-CPU counters summed at read time. */
@@ -105,6 +115,17 @@ unsigned int pktpool_alloc_bulk(struct pktpool *pool, gfp_t gfp,
 
 /* Any context. Free nr objects, as pktpool_free() each. */
 void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs);
+
+/*
+ * Region-backed pools only, process or softirq context (not hardirq).
+ * Hand an object to userspace: it goes on the region's rx ring with the
+ * metadata in desc (desc->slot is filled in) and no longer belongs to the
+ * caller. -EINVAL if obj is not an object of this pool that the caller
+ * holds, or desc->len is larger than the slot.
+ */
+struct pktpool_desc;
+int pktpool_rx_submit(struct pktpool *pool, void *obj,
+		      const struct pktpool_desc *desc);
 
 /* Any context. Summed statistics of the pool. */
 void pktpool_get_stats(struct pktpool *pool, struct pktpool_stats *stats);

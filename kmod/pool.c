@@ -14,6 +14,8 @@
 #include <linux/string.h>
 
 #include "class.h"
+#include "region.h"
+#include "ring.h"
 #include "netlink.h"
 #include "pool.h"
 #include "trace.h"
@@ -83,7 +85,9 @@ int pktpool_params_check(const struct pktpool_params *p)
 {
 	if (!p->name || !pktpool_name_ok(p->name))
 		return -EINVAL;
-	if (!p->obj_size || !pktpool_class_find(p->obj_size))
+	/* A region-backed pool's objects are slots: 0 means the slot size. */
+	if (p->region ? p->obj_size > PKTPOOL_REGION_SLOT_MAX :
+	    !p->obj_size || !pktpool_class_find(p->obj_size))
 		return -EINVAL;
 	if (p->flags & ~PKTPOOL_POOL_F_ALL)
 		return -EINVAL;
@@ -200,9 +204,47 @@ static int pktpool_reserve_resize(struct pktpool *pool, unsigned int target)
 	return 0;
 }
 
+/* A region-backed pool's region and the kernel side of its rings. */
+static int pktpool_pool_bind_region(struct pktpool *pool, const char *name)
+{
+	struct pktpool_region *r;
+	struct pktpool_ring *ring;
+
+	if (!pktpool_name_ok(name))
+		return -EINVAL;
+	r = pktpool_region_get(name);
+	if (!r)
+		return -ENOENT;
+	if (pool->obj_size > r->slot_size) {
+		pktpool_region_put(r);
+		return -EINVAL;
+	}
+	if (!pool->obj_size)
+		pool->obj_size = r->slot_size;
+	ring = pktpool_ring_bind(r);
+	if (IS_ERR(ring)) {
+		pktpool_region_put(r);
+		return PTR_ERR(ring);
+	}
+	pool->region = r;
+	pool->ring = ring;
+	return 0;
+}
+
+static void pktpool_pool_unbind_region(struct pktpool *pool)
+{
+	if (!pool->ring)
+		return;
+	pktpool_ring_unbind(pool->ring);
+	pktpool_region_put(pool->region);
+	pool->ring = NULL;
+	pool->region = NULL;
+}
+
 static void pktpool_free_pool(struct pktpool *pool)
 {
 	cancel_delayed_work_sync(&pool->ntf_work);
+	pktpool_pool_unbind_region(pool);
 	pktpool_reserve_resize(pool, 0);	/* shrinking cannot fail */
 	pktpool_pcpu_exit(pool);
 	xa_destroy(&pool->objs);
@@ -227,7 +269,12 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	strscpy(pool->name, p->name, sizeof(pool->name));
-	pool->class = pktpool_class_find(p->obj_size);
+	/*
+	 * A region-backed pool never touches its class; it has one only so
+	 * that every pool does (statistics, dumps by class).
+	 */
+	pool->class = pktpool_class_find(p->obj_size ?: 1) ?:
+		      pktpool_class_get(pktpool_class_count() - 1);
 	pool->obj_size = p->obj_size;
 	pool->node = p->node;
 	pool->flags = p->flags;
@@ -244,6 +291,14 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 	err = pktpool_reserve_resize(pool, p->reserve);
 	if (err)
 		goto err_pcpu;
+	if (p->region) {
+		err = -EINVAL;
+		if (p->reserve || p->limit)
+			goto err_reserve;
+		err = pktpool_pool_bind_region(pool, p->region);
+		if (err)
+			goto err_reserve;
+	}
 	/* Cyclic ids: a stale id does not silently name a newer pool. */
 	err = xa_alloc_cyclic(&pktpool_pools, &pool->id, pool, xa_limit_31b,
 			      &pktpool_next_id, GFP_KERNEL);
@@ -255,6 +310,7 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 	return pool;
 
 err_reserve:
+	pktpool_pool_unbind_region(pool);
 	pktpool_reserve_resize(pool, 0);
 err_pcpu:
 	pktpool_pcpu_exit(pool);
@@ -274,7 +330,7 @@ int pktpool_destroy_locked(struct pktpool *pool, unsigned int refs)
 		return -EBUSY;
 	/* Pairs with the release in pktpool_put(): see the holder's frees. */
 	smp_rmb();
-	if (pktpool_in_use(pool))
+	if (pktpool_in_use(pool) || atomic_long_read(&pool->ring_out))
 		return -EBUSY;
 	xa_erase(&pktpool_pools, pool->id);
 	pktpool_nr_pools--;

@@ -56,6 +56,11 @@ struct pktpool {
 	int node;
 	u64 limit;
 	char name[PKTPOOL_NAME_MAX];
+
+	/* Region-backed pools: where the objects come from. */
+	struct pktpool_region *region;
+	struct pktpool_ring *ring;
+	atomic_long_t ring_out;	/* objects the pool's users hold */
 };
 
 extern struct mutex pktpool_pools_lock;

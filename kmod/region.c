@@ -35,6 +35,7 @@
 #include "netlink.h"
 #include "pool.h"
 #include "region.h"
+#include "ring.h"
 #include "trace.h"
 
 /* A region's mmap offset is its id << 32: a 4 GiB window each. */
@@ -75,32 +76,6 @@ struct pktpool_region_user {
 	kuid_t uid;
 	unsigned int regions;
 	unsigned long bytes;
-};
-
-struct pktpool_region {
-	refcount_t ref;
-	u32 id;
-	u32 flags;
-	u32 mode;
-	kuid_t uid;
-	kgid_t gid;
-	u32 slot_size;
-	u32 slot_count;
-	int node;
-	u64 ring_off;
-	u64 ring_size;
-	u64 meta_off;
-	u64 meta_size;
-	u64 slots_off;
-	u64 slots_size;
-	u64 size;
-	unsigned long nr_pages;
-	struct page **pages;
-	atomic_t attached;
-	atomic_t mappings;
-	struct pktpool_region_user *user;	/* charged to; NULL once freed */
-	bool live;		/* pages ready: visible to lookups */
-	char name[PKTPOOL_NAME_MAX];
 };
 
 /* One region attached to one file, and the access the file was granted. */
@@ -186,7 +161,7 @@ static void pktpool_region_uncharge_locked(struct pktpool_region *r)
  * left the registry when it was destroyed; an anonymous one (or one whose
  * creation failed) leaves it here, with its last file or mapping.
  */
-static void pktpool_region_put(struct pktpool_region *r)
+void pktpool_region_put(struct pktpool_region *r)
 {
 	unsigned long i;
 
@@ -197,6 +172,7 @@ static void pktpool_region_put(struct pktpool_region *r)
 	pktpool_region_uncharge_locked(r);
 	mutex_unlock(&pktpool_regions_lock);
 
+	pktpool_ring_release(r->ring);
 	/* A creation that failed may have no page array, or a partial one. */
 	if (r->pages) {
 		for (i = 0; i < r->nr_pages; i++)
@@ -212,10 +188,16 @@ static int pktpool_region_layout(struct pktpool_region *r)
 {
 	u64 ring_bytes, meta_bytes, slot_bytes;
 
-	ring_bytes = PKTPOOL_REGION_RING_HDR +
-		     (u64)roundup_pow_of_two(r->slot_count) * sizeof(u32);
+	/* Three rings, as the uapi describes: rx, fill, tx. */
+	r->ring_entries = roundup_pow_of_two(r->slot_count);
 	r->ring_off = PKTPOOL_REGION_CTRL_SIZE;
-	r->ring_size = 2 * PAGE_ALIGN(ring_bytes);
+	r->rx_off = r->ring_off;
+	ring_bytes = PKTPOOL_REGION_RING_HDR +
+		     (u64)r->ring_entries * sizeof(struct pktpool_desc);
+	r->fill_off = r->rx_off + PAGE_ALIGN(ring_bytes);
+	r->tx_off = r->fill_off + PAGE_ALIGN(PKTPOOL_REGION_RING_HDR +
+					     (u64)r->ring_entries * sizeof(u32));
+	r->ring_size = r->tx_off + PAGE_ALIGN(ring_bytes) - r->ring_off;
 	if (check_mul_overflow((u64)r->slot_count,
 			       (u64)PKTPOOL_REGION_META_SIZE, &meta_bytes) ||
 	    check_mul_overflow((u64)r->slot_count, (u64)r->slot_size,
@@ -358,6 +340,11 @@ static void pktpool_region_fill(struct pktpool_region *r,
 	i->slots_size = r->slots_size;
 	i->attached = atomic_read(&r->attached);
 	i->mappings = atomic_read(&r->mappings);
+	i->ring_entries = r->ring_entries;
+	i->rx_offset = r->rx_off;
+	i->fill_offset = r->fill_off;
+	i->tx_offset = r->tx_off;
+	pktpool_ring_account(r, i);
 }
 
 /* Process context, r pinned: tell tracers and netlink listeners. */
@@ -401,6 +388,7 @@ int pktpool_region_create(struct pktpool_file *pf,
 		return -ENOMEM;
 	/* A named region's registry reference; an anonymous one's file's. */
 	refcount_set(&r->ref, 1);
+	init_waitqueue_head(&r->wait);
 	strscpy(r->name, c->name, sizeof(r->name));
 	r->mode = c->mode;
 	r->uid = current_euid();
@@ -579,6 +567,69 @@ int pktpool_region_detach(struct pktpool_file *pf, u32 id, const char *name)
 	pktpool_region_announce(r, access, false);
 	pktpool_region_put(r);
 	return 0;
+}
+
+/* Process context: a live named region, pinned, for a kernel pool user. */
+struct pktpool_region *pktpool_region_get(const char *name)
+{
+	struct pktpool_region *r;
+
+	mutex_lock(&pktpool_regions_lock);
+	r = pktpool_region_find_locked(0, name);
+	if (r)
+		refcount_inc(&r->ref);
+	mutex_unlock(&pktpool_regions_lock);
+	return r;
+}
+
+/* The file's attachment of region id, pinned, with the access granted. */
+static struct pktpool_region *pktpool_file_region(struct pktpool_file *pf,
+						  u32 id, u32 *access)
+{
+	struct pktpool_attachment *a;
+	struct pktpool_region *r = NULL;
+
+	mutex_lock(&pf->lock);
+	a = xa_load(&pf->regions, id);
+	if (a) {
+		r = a->region;
+		*access = a->access;
+		refcount_inc(&r->ref);
+	}
+	mutex_unlock(&pf->lock);
+	return r;
+}
+
+/* PKTPOOL_IOC_REGION_KICK: for a region this file attached for writing. */
+int pktpool_region_kick(struct pktpool_file *pf, u32 id)
+{
+	struct pktpool_region *r;
+	u32 access;
+
+	r = pktpool_file_region(pf, id, &access);
+	if (!r)
+		return -ENOENT;
+	if (access & PKTPOOL_ACCESS_WRITE)
+		pktpool_ring_kick(r);
+	pktpool_region_put(r);
+	return access & PKTPOOL_ACCESS_WRITE ? 0 : -EACCES;
+}
+
+/* poll(): the union over every region the file attached. */
+__poll_t pktpool_region_poll(struct pktpool_file *pf, struct file *file,
+			     poll_table *wait)
+{
+	struct pktpool_attachment *a;
+	__poll_t mask = 0;
+	unsigned long id;
+
+	mutex_lock(&pf->lock);
+	xa_for_each(&pf->regions, id, a) {
+		poll_wait(file, &a->region->wait, wait);
+		mask |= pktpool_ring_poll(a->region);
+	}
+	mutex_unlock(&pf->lock);
+	return mask;
 }
 
 int pktpool_region_info(struct pktpool_region_info *info)

@@ -14,7 +14,8 @@
 #
 # BENCH_QUICK=1: a tenth of the userspace work, 3 rounds (a smoke run).
 # BENCH_KERNEL=0: skip the kernel benchmark (results.md keeps an older
-# kernel.md if there is one, and says so).
+# kernel.md if there is one, and says so). BENCH_NF=0: skip the packet
+# path benchmark (bench/nf/nf-bench.sh, in a guest: build/bench/nf.md).
 #
 # Exit status: 0 when every part ran (targets short are reported, not
 # failures), 1 when a part failed (what ran is still reported), 2 when the
@@ -55,6 +56,28 @@ if [ "${BENCH_KERNEL:-1}" != 0 ]; then
 	fi
 else
 	kernel_note="Kernel benchmark skipped (BENCH_KERNEL=0): kernel.md is from an earlier run."
+fi
+
+# ---- packets to userspace ---------------------------------------------------
+# bench/nf/nf-bench.sh in a guest: AF_PACKET, NFLOG, NFQUEUE and the
+# pktpool packet path on the same traffic (BENCH_NF=0 skips it).
+rm -f "$out/nf.md"
+if [ "${BENCH_NF:-1}" != 0 ]; then
+	step "packets to userspace in a QEMU guest (log: build/bench/nf.log)"
+	if { make --no-print-directory -C bench BUILD="$out" nf &&
+	     make --no-print-directory -C tools BUILD="$top/build" &&
+	     make --no-print-directory -C selftests BUILD="$top/build" \
+		"$top/build/selftests/nf_udp"; } >>"$out/build.log" 2>&1 &&
+	   scripts/vm/run.sh -- "$top/bench/nf/nf-bench.sh" >"$out/nf.log" 2>&1; then
+		{
+			echo "## Packets to userspace (guest, bench/nf/nf-bench.sh)"
+			echo
+			grep '^|' "$out/nf.log"
+		} >"$out/nf.md"
+	else
+		rc=1
+		tail -n 15 "$out/nf.log" >&2
+	fi
 fi
 
 # ---- userspace -------------------------------------------------------------
@@ -142,6 +165,7 @@ all_targets() {
 		sed 's/^#/##/' "$out/kernel.md"
 		echo
 	fi
+	[ -s "$out/nf.md" ] && { cat "$out/nf.md"; echo; }
 	echo "## Plots"
 	echo
 	for p in $pngs; do echo "- ${p#"$top"/}"; done

@@ -1,93 +1,177 @@
 #!/usr/bin/env python3
-"""Check that the netlink spec, the uapi header and kmod/netlink.c agree.
+"""Check the netlink spec, and that the spec, the uapi header and kmod/ agree.
 
-Documentation/netlink/specs/pktpool.yaml is the source of truth: every
-attribute set must appear in uapi/linux/pktpool.h as an enum of
-PKTPOOL_A_<SET>_<ATTR> in the same order starting at 1, every operation
-as PKTPOOL_CMD_<OP> in order, and every non-notification operation must
-have an entry in kmod/netlink.c's ops table and every notification
-must be sent somewhere in kmod/. Prints TAP, one line a check.
-Reads the spec's simple block layout directly: no YAML library needed.
+Documentation/netlink/specs/pktpool.yaml is the source of truth. It must
+parse as YAML (python3-yaml) and validate against the kernel's own schema
+for its protocol level (Documentation/netlink/genetlink-c.yaml from
+linux-source-6.12, extracted by scripts/ynl-src.sh into build/ynl), with
+python3-jsonschema. Then:
+  - every attribute set appears in uapi/linux/pktpool.h as an enum of
+    PKTPOOL_A_<SET>_<ATTR> in the same order starting at 1;
+  - every operation appears as PKTPOOL_CMD_<OP>, in order;
+  - every flags definition matches the header's #defines bit for bit;
+  - the family, version and group names match the header's defines;
+  - every non-notification operation has an entry in kmod/netlink.c's ops
+    table (admin-perm ones with GENL_ADMIN_PERM) and every notification
+    is sent somewhere in kmod/.
+Prints TAP, one line a check.
+
+Usage: check-spec.py [SCHEMA_DIR]   (default build/ynl/Documentation/netlink)
 """
 import re
 import sys
 from pathlib import Path
 
 top = Path(__file__).resolve().parent.parent
-spec = (top / "Documentation/netlink/specs/pktpool.yaml").read_text()
+spec_path = top / "Documentation/netlink/specs/pktpool.yaml"
+schema_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else \
+    top / "build/ynl/Documentation/netlink"
 uapi = (top / "uapi/linux/pktpool.h").read_text()
 code = (top / "kmod/netlink.c").read_text()
 kmod = "".join(p.read_text() for p in sorted((top / "kmod").glob("*.c")))
+
+results = []
+
+
+def check(ok, what, why=""):
+    results.append((bool(ok), what, why))
 
 
 def cname(s):
     return s.upper().replace("-", "_")
 
 
-def section(text, key):
-    """Lines of the top-level block `key:` up to the next top-level key."""
-    m = re.search(rf"^{key}:\n((?:(?: .*)?\n)*)", text, re.M)
-    return m.group(1) if m else ""
+def finish():
+    failed = 0
+    for i, (ok, what, why) in enumerate(results, 1):
+        print(("ok " if ok else "not ok ") + f"{i} - {what}")
+        if not ok:
+            for line in str(why).splitlines():
+                print(f"# {line}")
+            failed += 1
+    print(f"1..{len(results)}")
+    sys.exit(1 if failed or not results else 0)
 
 
-def sets():
-    out, cur = {}, None
-    for line in section(spec, "attribute-sets").splitlines():
-        m = re.match(r"^    name: (\S+)$", line)
-        if m:
-            cur = out.setdefault(m.group(1), [])
-            continue
-        m = re.match(r"^        name: (\S+)$", line)
-        if m and cur is not None:
-            cur.append(m.group(1))
-    return out
+try:
+    import yaml
+except ImportError as e:
+    check(False, "python3-yaml is installed", f"{e}: run scripts/deps.sh")
+    finish()
 
+try:
+    spec = yaml.safe_load(spec_path.read_text())
+    check(isinstance(spec, dict), "the spec parses as YAML into a mapping",
+          f"got {type(spec).__name__}")
+except yaml.YAMLError as e:
+    check(False, "the spec parses as YAML into a mapping", e)
+    finish()
+if not isinstance(spec, dict):
+    finish()
 
-def ops():
-    out = []
-    for line in section(spec, "operations").splitlines():
-        m = re.match(r"^      name: (\S+)$", line)
-        if m:
-            out.append([m.group(1), False])
-        elif re.match(r"^      event:", line) and out:
-            out[-1][1] = True
-    return out
+# The kernel's schema for the protocol level the spec names, as YNL picks it.
+level = spec.get("protocol", "genetlink")
+schema_file = schema_dir / f"{level}.yaml"
+try:
+    import jsonschema
+    schema = yaml.safe_load(schema_file.read_text())
+    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(spec),
+                    key=lambda e: list(e.path))
+    check(not errors, f"the spec validates against the kernel's {level}.yaml",
+          "\n".join(f"{'/'.join(map(str, e.path))}: {e.message}"
+                    for e in errors[:10]))
+except ImportError as e:
+    check(False, f"the spec validates against the kernel's {level}.yaml",
+          f"{e}: run scripts/deps.sh")
+except OSError as e:
+    check(False, f"the spec validates against the kernel's {level}.yaml",
+          f"{e}: run scripts/ynl-src.sh")
 
 
 def enum_after(first):
-    """Names of the enum whose first member is `first`, in order."""
+    """Names of the uapi enum whose first member is `first`, in order."""
     m = re.search(rf"enum \{{\n\t{first} = 1,\n(.*?)\n\n", uapi, re.S)
     if not m:
         return None
-    rest = re.findall(r"^\t(\w+),", m.group(1), re.M)
-    return [first] + rest
+    return [first] + re.findall(r"^\t(\w+),", m.group(1), re.M)
 
 
-results = []
-for name, attrs in sets().items():
-    want = [f"PKTPOOL_A_{cname(name)}_{cname(a)}" for a in attrs]
+def define(name):
+    """The value of `#define name VALUE` in the uapi header, as text."""
+    m = re.search(rf"^#define\s+{name}\s+(.+?)\s*(?:/\*.*)?$", uapi, re.M)
+    return m.group(1) if m else None
+
+
+def define_int(name):
+    v = define(name)
+    if v is None:
+        return None
+    m = re.fullmatch(r"\(1U?L{0,2} << (\d+)\)", v)
+    if m:
+        return 1 << int(m.group(1))
+    return int(v, 0) if re.fullmatch(r"(0x)?[0-9a-fA-F]+", v) else None
+
+
+fam = cname(spec["name"])
+check(define(cname(spec.get("c-family-name", f"{fam}-family-name")))
+      == f'"{spec["name"]}"', "the family name define matches the spec")
+check(define(cname(spec.get("c-version-name", f"{fam}-family-version")))
+      is not None, "the family version define exists")
+
+for d in spec.get("definitions", []):
+    if d.get("type") != "flags":
+        continue
+    prefix = cname(d.get("name-prefix", f"{fam}-{d['name']}-"))
+    start = d.get("value-start", 0)
+    want, got = {}, {}
+    for i, e in enumerate(d.get("entries", [])):
+        e = e if isinstance(e, dict) else {"name": e}
+        want[prefix + cname(e["name"])] = 1 << (start + i) \
+            if "value" not in e else e["value"]
+    for k in want:
+        got[k] = define_int(k)
+    check(want == got, f"flags '{d['name']}' match the uapi defines",
+          f"spec {want} uapi {got}")
+
+for s in spec.get("attribute-sets", []):
+    prefix = cname(s.get("name-prefix", f"{fam}-a-{s['name']}-"))
+    want = [prefix + cname(a["name"]) for a in s["attributes"]]
     got = enum_after(want[0]) if want else None
-    results.append((got == want, f"spec attribute set '{name}' matches the uapi enum",
-                    f"spec {want} uapi {got}"))
+    check(got == want, f"attribute set '{s['name']}' matches the uapi enum",
+          f"spec {want} uapi {got}")
+    enums = {d["name"] for d in spec.get("definitions", [])}
+    for a in s["attributes"]:
+        if "enum" in a:
+            check(a["enum"] in enums,
+                  f"attribute {s['name']}.{a['name']} names a definition",
+                  f"no definition '{a['enum']}'")
 
-op_list = ops()
-want = [f"PKTPOOL_CMD_{cname(n)}" for n, _ in op_list]
+op_list = spec["operations"]["list"]
+want = [f"{fam}_CMD_{cname(o['name'])}" for o in op_list]
 got = enum_after(want[0]) if want else None
-results.append((got == want, "spec operations match the uapi command enum",
-                f"spec {want} uapi {got}"))
+check(got == want, "operations match the uapi command enum",
+      f"spec {want} uapi {got}")
 
-for n, event in op_list:
-    if event:
-        used = f"PKTPOOL_CMD_{cname(n)}" in kmod
-        results.append((used, f"kmod/ sends notification {n}", "never sent"))
-    else:
-        has = re.search(rf"\.cmd = PKTPOOL_CMD_{cname(n)},", code) is not None
-        results.append((has, f"kmod/netlink.c implements operation {n}", "no ops entry"))
+for g in spec.get("mcast-groups", {}).get("list", []):
+    name = cname(g.get("c-define-name", f"{fam}-mcgrp-{g['name']}"))
+    check(define(name) == f'"{g["name"]}"',
+          f"multicast group '{g['name']}' matches {name}")
 
-failed = 0
-for ok, what, why in results:
-    print(("ok - " if ok else "not ok - ") + what)
-    if not ok:
-        print(f"# {why}")
-        failed += 1
-sys.exit(1 if failed or not results else 0)
+for o in op_list:
+    cmd = f"{fam}_CMD_{cname(o['name'])}"
+    if "event" in o or "notify" in o:
+        check(cmd in kmod, f"kmod/ sends notification {o['name']}", "never sent")
+        continue
+    m = re.search(rf"\{{\s*\.cmd = {cmd},(.*?)\}}", code, re.S)
+    check(m, f"kmod/netlink.c implements operation {o['name']}", "no ops entry")
+    if not m:
+        continue
+    body = m.group(1)
+    admin = "admin-perm" in o.get("flags", [])
+    check(admin == ("GENL_ADMIN_PERM" in body),
+          f"operation {o['name']} is admin-only in kmod/ iff the spec says so")
+    for part, fn in (("do", ".doit"), ("dump", ".dumpit")):
+        check((part in o) == (fn in body),
+              f"operation {o['name']}: spec and kmod/ agree on '{part}'")
+
+finish()

@@ -33,9 +33,10 @@ stage() {
 
 # The guest runs: KERNEL or KERNEL+VARIANT, KERNEL a name from
 # scripts/kernels.sh or a kernel release. Variants: preempt=full (boot
-# with full preemption), numa (two NUMA nodes; the NUMA tests run too).
+# with full preemption), numa (two NUMA nodes; the NUMA tests run too),
+# fuzz (selftests/fuzz/fuzz.sh, a bounded run, instead of the suite).
 # KERNELS="6.1" for a quick local loop; CI runs the default, all of them.
-default_runs="$(scripts/kver.sh --list | tr '\n' ' ')6.1+preempt=full 6.1+numa"
+default_runs="$(scripts/kver.sh --list | tr '\n' ' ')6.1+preempt=full 6.1+numa 6.1+fuzz"
 runs=${KERNELS:-$default_runs}
 
 # Userspace: library, tools, selftest programs (all -Werror).
@@ -59,7 +60,7 @@ build_kernel() {
 
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp --parents Kbuild kmod/Kbuild kmod/*.[ch] selftests/kmod/Kbuild \
+	cp --parents Kbuild kmod/Kbuild kmod/*.[ch] kmod/nf/*.[ch] selftests/kmod/Kbuild \
 		selftests/kmod/*.[ch] bench/kernel/Kbuild bench/kernel/*.c \
 		uapi/linux/*.h "$dir/"
 	if ! make --no-print-directory -C "/lib/modules/$kver/build" M="$dir" \
@@ -82,13 +83,19 @@ guest() {
 	local name=$1 kver=$2 variant=$3 dir="$top/build/kernels/$2"
 	local args=(--log "$top/build/vm/console-$name${variant:++$variant}.log"
 		-e "PKTPOOL_KO=$dir/kmod/pktpool.ko"
-		-e "PKTPOOL_TEST_KO=$dir/selftests/kmod/pktpool_test.ko")
+		-e "PKTPOOL_TEST_KO=$dir/selftests/kmod/pktpool_test.ko"
+		-e "PKTPOOL_NF_KO=$dir/kmod/pktpool_nf.ko")
 	local cmd=("$top/selftests/vm-tests.sh")
 
 	case $variant in
 	'') ;;
 	preempt=*)
 		args+=(--cmdline "$variant" -e "PKTPOOL_EXPECT_PREEMPT=${variant#*=}")
+		;;
+	fuzz)
+		args=(--log "$top/build/vm/fuzz-console.log"
+			-e "PKTPOOL_KO=$dir/kmod/pktpool.ko")
+		cmd=("$top/selftests/fuzz/fuzz.sh")
 		;;
 	numa)
 		args+=(--numa)
@@ -97,7 +104,7 @@ guest() {
 			sh "$top/selftests/vm-tests.sh" "$top/selftests/numa-tests.sh")
 		;;
 	*)
-		echo "not ok - vm $name+$variant: no such variant (preempt=MODEL, numa)"
+		echo "not ok - vm $name+$variant: no such variant (preempt=MODEL, numa, fuzz)"
 		return 1
 		;;
 	esac
@@ -118,8 +125,11 @@ if stage build build_user; then
 	stage checkpatch scripts/checkpatch.sh
 	stage spec scripts/check-spec.py
 	stage kver selftests/kver-tests.sh
+	stage man scripts/check-man.sh
+	stage install scripts/check-install.sh
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
+	stage capture tools/capture/test/capture-test.sh
 	declare -A built=()
 	for run in $runs; do
 		name=${run%%+*}

@@ -12,6 +12,13 @@ pkgs=(
 	busybox-static kmod cpio
 	libmnl-dev libbpf-dev clang llvm bpftool libdpdk-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev gnuplot-nox valgrind
 	linux-source-6.1 xz-utils python3
+	# The netlink spec checked against the kernel's schema and driven by
+	# its YNL client (scripts/ynl-src.sh); man pages linted.
+	linux-source-6.12 python3-yaml python3-jsonschema mandoc
+	# The README's bpftrace example, tried in the guest.
+	bpftrace
+	# The packet path: pcaps read back, peers for the benchmark.
+	tcpdump nftables libnetfilter-queue-dev libnetfilter-log-dev
 )
 # Every kernel of the test matrix, image and headers (scripts/kernels.sh).
 for k in "${pktpool_kernels[@]}"; do

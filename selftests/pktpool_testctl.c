@@ -27,6 +27,7 @@ static const char *const tests[] = {
 	[PKTPOOL_TEST_NODE_COUNT] = "node_count",
 	[PKTPOOL_TEST_DRAIN_NODE] = "drain_node",
 	[PKTPOOL_TEST_UNDRAIN_NODE] = "undrain_node",
+	[PKTPOOL_TEST_RING] = "ring",
 };
 
 static int usage(void)

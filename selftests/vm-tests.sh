@@ -26,6 +26,7 @@ set -u
 # Overridable, e.g. to test a snapshot while the tree is being rebuilt.
 KO=${PKTPOOL_KO:-kmod/pktpool.ko}
 TKO=${PKTPOOL_TEST_KO:-selftests/kmod/pktpool_test.ko}
+NFKO=${PKTPOOL_NF_KO:-kmod/pktpool_nf.ko}
 CTL=build/tools/pktpoolctl
 ST=build/selftests
 NOCAP=$ST/pktpool_nocap
@@ -71,7 +72,7 @@ no_caches() {
 
 nothing_loaded() {
 	local m rc=0
-	for m in pktpool_test pktpool; do
+	for m in pktpool_nf pktpool_test pktpool; do
 		if loaded "$m"; then
 			echo "module $m is loaded"
 			rc=1
@@ -82,9 +83,14 @@ nothing_loaded() {
 }
 
 unload() {
+	loaded pktpool_nf && rmmod pktpool_nf
 	loaded pktpool_test && rmmod pktpool_test
 	loaded pktpool && rmmod pktpool
 	! loaded pktpool_test && ! loaded pktpool
+}
+
+expect_fail() {
+	! "$@" 2>/dev/null
 }
 
 # bad_insmod PARAM...: insmod must fail and leave nothing behind.
@@ -241,7 +247,7 @@ echo "# pktpool guest tests on $(uname -r), $(nproc) CPUs"
 if [ "$(id -u)" -ne 0 ]; then
 	fatal "running as root" "vm-tests.sh loads modules; run it through scripts/vm/run.sh"
 fi
-for f in "$KO" "$TKO" "$CTL" "$NOCAP" "$TESTCTL"; do
+for f in "$KO" "$TKO" "$NFKO" "$CTL" "$NOCAP" "$TESTCTL"; do
 	[ -e "$f" ] || fatal "build artefacts present" "$f missing: build first (make)"
 done
 if ! ls "$ST"/pktpool_*_test >/dev/null 2>&1; then
@@ -332,6 +338,7 @@ else
 	check "no PREEMPT_RT: the test module's interrupt handler is not threaded" \
 		test "$(irq_threads)" -eq 0
 fi
+check "insmod pktpool_nf.ko" insmod "$NFKO"
 
 # --- 3. pktpoolctl --------------------------------------------------------
 
@@ -396,11 +403,13 @@ expect "pktpoolctl set without CAP_NET_ADMIN explains" 1 \
 	"changing pools needs CAP_NET_ADMIN" "$NOCAP" "$CTL" set fw --limit 1
 expect "pktpoolctl list works without CAP_NET_ADMIN" 0 "^ +[0-9]+ +fw " \
 	"$NOCAP" "$CTL" list
-expect "pktpoolctl as nobody cannot open the device" 1 "permission denied \(try as root\)" \
+expect "pktpoolctl list works as nobody, through netlink" 0 "^ +[0-9]+ +fw " \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$CTL" list
+expect "pktpoolctl create as nobody cannot open the device" 1 "permission denied \(try as root\)" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CTL" create ctl-n --size 64
 expect "pktpoolctl with a missing device says what to do" 1 \
 	"/dev/nonexistent not found: is the pktpool module loaded\? \(insmod pktpool.ko\)" \
-	"$CTL" -d /dev/nonexistent list
+	"$CTL" -d /dev/nonexistent create ctl-d --size 64
 
 # --- 4. selftest programs -------------------------------------------------
 
@@ -423,11 +432,14 @@ check "boot pools survive the selftests untouched" \
 
 # --- 5. unload, reload ----------------------------------------------------
 
+check "rmmod pktpool refused while pktpool_nf uses it" \
+	expect_fail rmmod pktpool
+check "rmmod pktpool_nf" rmmod pktpool_nf
 check "rmmod pktpool_test" rmmod pktpool_test
 check "rmmod pktpool" rmmod pktpool
 check "no pktpool cache left after rmmod" nothing_loaded
 expect "pktpoolctl without the module points at insmod" 1 \
-	"^pktpoolctl: /dev/pktpool not found: is the pktpool module loaded\? \(insmod pktpool.ko\)$" \
+	"^pktpoolctl: pktpool module not loaded: .*\(insmod pktpool.ko\)$" \
 	"$CTL" list
 
 cycle() {

@@ -19,8 +19,9 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: %s [-d DEVICE] [--json] COMMAND [ARGS]\n"
+		"       %s --version\n"
 		"\n"
-		"Reading (anyone who may open the device; --json for programs):\n"
+		"Reading (any user, through netlink; --json for programs):\n"
 		"  version                       ABI version, features, size classes, netlink family\n"
 		"  list                          all pools, one per line\n"
 		"  show NAME|ID                  configuration and statistics of a pool\n"
@@ -28,7 +29,8 @@ static void usage(FILE *f)
 		"  region list                   all regions\n"
 		"  region show NAME|ID           one region\n"
 		"  watch [--interval S] [--count N]\n"
-		"                                live view sorted by objects in use, with rates\n"
+		"                                live view sorted by objects in use, with rates;\n"
+		"                                q quits (on a terminal)\n"
 		"  monitor [--count N] [--timeout S]\n"
 		"                                print notifications as they arrive\n"
 		"\n"
@@ -45,11 +47,19 @@ static void usage(FILE *f)
 		"                                return the slots dead processes held\n"
 		"  apply FILE [--dry-run]        make pools and regions match FILE ('-': stdin)\n"
 		"\n"
+		"Netfilter bindings (pktpool_nf.ko; bind/unbind need CAP_NET_ADMIN):\n"
+		"  nf bind REGION --family ipv4|ipv6 --hook HOOK [--priority P]\n"
+		"          [--mark M[/MASK]] [--snaplen N] [--action copy]\n"
+		"                                copy matching packets into REGION's slots\n"
+		"  nf unbind ID                  remove a binding of this network namespace\n"
+		"  nf list                       bindings with their statistics\n"
+		"\n"
 		"Options:\n"
 		"  -d, --device DEVICE   control device (default %s)\n"
 		"  -j, --json            JSON output for the reading commands (also after\n"
 		"                        the command); schema in pktpoolctl-json.md\n"
 		"  -h, --help            this help; COMMAND --help for a command's\n"
+		"  -V, --version         pktpoolctl's own version ('version' asks the module)\n"
 		"\n"
 		"create and set:\n"
 		"  --size N      object size in bytes, 1 up to the largest size class\n"
@@ -66,12 +76,14 @@ static void usage(FILE *f)
 		"everything matches afterwards (with --dry-run: would match), 1 when not,\n"
 		"2 when the file is invalid (nothing is changed then).\n"
 		"\n"
-		"Numbers are decimal, optionally followed by k, m or g (x1024, x1024^2,\n"
-		"x1024^3). Names are 1..%d characters of a-z, 0-9, '_' and '-'; a name\n"
+		"Numbers are decimal digits, optionally followed by one suffix k, m or g\n"
+		"(either case: x1024, x1024^2, x1024^3), e.g. 64k = 65536; no sign, no\n"
+		"spaces, no 0x. --interval and --timeout take seconds with an optional\n"
+		"fraction (0.5). --mode is octal (0660). Names are 1..%d characters of a-z, 0-9, '_' and '-'; a name\n"
 		"made of digits only is taken as an id.\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error.\n",
-		pctl_prog, PKTPOOL_DEVICE, PKTPOOL_NAME_MAX - 1);
+		pctl_prog, pctl_prog, PKTPOOL_DEVICE, PKTPOOL_NAME_MAX - 1);
 }
 
 /*
@@ -123,6 +135,7 @@ static const struct command {
 	{ "watch", pctl_cmd_watch },
 	{ "monitor", pctl_cmd_monitor },
 	{ "apply", pctl_cmd_apply },
+	{ "nf", pctl_cmd_nf },
 };
 
 int main(int argc, char **argv)
@@ -131,6 +144,7 @@ int main(int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ctl ctl = { .device = PKTPOOL_DEVICE, .fd = -1 };
@@ -138,7 +152,7 @@ int main(int argc, char **argv)
 	int c, ret;
 
 	/* '+': stop at the command; its options are its own. */
-	while ((c = getopt_long(argc, argv, "+d:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+d:jhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			ctl.device = optarg;
@@ -148,6 +162,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("%s %s\n", pctl_prog, PKTPOOL_VERSION);
 			return EXIT_OK;
 		default:
 			usage(stderr);

@@ -13,6 +13,8 @@
  *   pktpoolctl_watch.c    watch: a live, sorted view with rates
  *   pktpoolctl_monitor.c  monitor: notifications as they arrive
  *   pktpoolctl_apply.c    apply: make pools and regions match a file
+ *   pktpoolctl_why.c      which rule a refused create or set broke
+ *   pktpoolctl_nf.c       nf: pktpool_nf.ko's bindings, its own family
  *
  * The device and netlink layers never print; they return 0 or -errno and
  * leave the kernel's extack in struct pctl_nl for the error layer. The
@@ -64,6 +66,7 @@ struct ctl {
 	const char *device;
 	int fd;			/* /dev/pktpool, -1 until opened */
 	bool json;		/* --json given before the command */
+	const char *why;	/* the rule a refused request broke, if known */
 	struct pctl_nl nl;	/* sock NULL until opened */
 };
 
@@ -159,7 +162,7 @@ void pctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int pctl_region_reclaim(struct ctl *ctl, int argc, char **argv);
 
 /* pktpoolctl_dev.c */
-int pctl_dev_open(struct ctl *ctl);
+int pctl_dev_open(struct ctl *ctl, bool write);
 int pctl_dev_version(struct ctl *ctl, struct pktpool_version *v);
 int pctl_dev_pool_create(struct ctl *ctl, struct pktpool_pool_create *c);
 int pctl_dev_pool_destroy(struct ctl *ctl, const struct pctl_ref *ref);
@@ -185,6 +188,16 @@ int pctl_class_dump(struct pctl_nl *nl, struct pctl_class **classes,
 		    size_t *nr);
 const char *pctl_cmd_name(__u8 cmd);
 
+/* pktpoolctl_why.c: the one rule a refused request broke, or NULL */
+const char *pctl_why_pool_create(struct ctl *ctl,
+				 const struct pktpool_pool_create *c,
+				 char *buf, size_t size);
+const char *pctl_why_pool_set(struct ctl *ctl, const struct pctl_ref *ref,
+			      const __u64 *limit, const __u64 *reserve,
+			      char *buf, size_t size);
+const char *pctl_why_region_create(const struct pktpool_region_create *c,
+				   char *buf, size_t size);
+
 /* pktpoolctl_err.c */
 enum pctl_op {
 	PCTL_OP_OPEN, PCTL_OP_NETLINK, PCTL_OP_VERSION, PCTL_OP_LIST,
@@ -194,7 +207,7 @@ enum pctl_op {
 };
 int pctl_report(struct ctl *ctl, enum pctl_op op, const struct pctl_ref *ref,
 		int err);
-int pctl_open_dev(struct ctl *ctl);
+int pctl_open_dev(struct ctl *ctl, bool write);
 int pctl_open_nl(struct ctl *ctl);
 int pctl_open(struct ctl *ctl);
 
@@ -268,6 +281,7 @@ int pctl_cmd_create(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_destroy(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_set(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_region(struct ctl *ctl, int argc, char **argv);
+int pctl_cmd_nf(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_class(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_watch(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_monitor(struct ctl *ctl, int argc, char **argv);

@@ -14,9 +14,10 @@
 
 #include "pktpoolctl.h"
 
-int pctl_dev_open(struct ctl *ctl)
+/* Read-only is enough for PKTPOOL_IOC_VERSION; the rest asks for O_RDWR. */
+int pctl_dev_open(struct ctl *ctl, bool write)
 {
-	ctl->fd = open(ctl->device, O_RDWR | O_CLOEXEC);
+	ctl->fd = open(ctl->device, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	return ctl->fd < 0 ? -errno : 0;
 }
 

@@ -131,6 +131,19 @@ static void advise(struct ctl *ctl, enum pctl_op op, const char *what,
 		}
 		break;
 	case -EINVAL:
+	case -ERANGE:
+		if (ctl->why && op == PCTL_OP_SET) {
+			pctl_err("the kernel rejected the change to pool %s: %s",
+				 what, ctl->why);
+			return;
+		}
+		if (ctl->why) {
+			pctl_err("the kernel rejected %s %s: %s", kind, what,
+				 ctl->why);
+			return;
+		}
+		if (err == -ERANGE)
+			goto range;
 		if (op == PCTL_OP_CREATE) {
 			pctl_err("the kernel rejected pool %s: --size must be 1..largest size class (see '%s version'), --limit at most %llu, --reserve at most %u and not above a non-zero limit, --node -1 or an online node",
 				 what, pctl_prog,
@@ -152,7 +165,7 @@ static void advise(struct ctl *ctl, enum pctl_op op, const char *what,
 			return;
 		}
 		break;
-	case -ERANGE:
+range:
 		if (op == PCTL_OP_SET) {
 			pctl_err("value out of range for pool %s: --limit at most %llu, --reserve at most %u",
 				 what, (unsigned long long)PKTPOOL_LIMIT_MAX,
@@ -226,13 +239,13 @@ int pctl_report(struct ctl *ctl, enum pctl_op op, const struct pctl_ref *ref,
 	return EXIT_FAIL;
 }
 
-int pctl_open_dev(struct ctl *ctl)
+int pctl_open_dev(struct ctl *ctl, bool write)
 {
 	int err;
 
 	if (ctl->fd >= 0)
 		return 0;
-	err = pctl_dev_open(ctl);
+	err = pctl_dev_open(ctl, write);
 	return err ? pctl_report(ctl, PCTL_OP_OPEN, NULL, err) : 0;
 }
 
@@ -247,13 +260,14 @@ int pctl_open_nl(struct ctl *ctl)
 }
 
 /*
- * Both, the device first: it is the module's access gate (its mode and
- * group, see kmod/99-pktpool.rules), and pktpoolctl reads only for those
- * who may open it, as the ioctl interface does.
+ * Both, the device first, read-write: for the commands that create or
+ * destroy through ioctls. The device's mode and group (see
+ * kmod/99-pktpool.rules) gate those; reads go through netlink alone,
+ * which the module opens to every user (pctl_open_nl).
  */
 int pctl_open(struct ctl *ctl)
 {
-	int err = pctl_open_dev(ctl);
+	int err = pctl_open_dev(ctl, true);
 
 	return err ? err : pctl_open_nl(ctl);
 }

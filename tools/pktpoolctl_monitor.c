@@ -199,7 +199,7 @@ int pctl_cmd_monitor(struct ctl *ctl, int argc, char **argv)
 					MONITOR_SYNOPSIS);
 	m.json = ctl->json;
 	m.count = count;
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
 	if (!ctl->nl.mcgrp_monitor) {

@@ -20,7 +20,43 @@ static const struct {
 	{ PKTPOOL_FEAT_REGIONS, "regions" },
 };
 
-static void version_json(const struct ctl *ctl, const struct pktpool_version *v)
+/* The module's MODULE_VERSION, which sysfs shows to everyone; "" if none. */
+static void module_version(char *buf, size_t size)
+{
+	FILE *f = fopen("/sys/module/pktpool/version", "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, (int)size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/*
+ * Without access to the device (not in its group), the ABI version,
+ * features and max_pools are unknown; the size classes come from
+ * netlink's class-get, which anyone may dump.
+ */
+static int version_from_nl(struct ctl *ctl, struct pktpool_version *v)
+{
+	struct pctl_class *classes;
+	size_t nr, i;
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	err = pctl_class_dump(&ctl->nl, &classes, &nr);
+	if (err)
+		return err;
+	for (i = 0; i < nr && i < PKTPOOL_CLASSES_MAX; i++)
+		v->class_size[i] = classes[i].size;
+	v->nr_classes = (__u32)i;
+	free(classes);
+	return 0;
+}
+
+static void version_json(const struct ctl *ctl, const struct pktpool_version *v,
+			 bool dev, const char *modver)
 {
 	struct pctl_json j;
 	__u64 known = 0;
@@ -28,8 +64,19 @@ static void version_json(const struct ctl *ctl, const struct pktpool_version *v)
 
 	pctl_json_init(&j, stdout);
 	pctl_json_obj(&j, NULL);
-	pctl_json_u64(&j, "abi_version", v->abi_version);
-	pctl_json_u64(&j, "features", v->features);
+	pctl_json_str(&j, "tool_version", PKTPOOL_VERSION);
+	if (modver[0])
+		pctl_json_str(&j, "module_version", modver);
+	else
+		pctl_json_null(&j, "module_version");
+	pctl_json_bool(&j, "device_readable", dev);
+	if (dev) {
+		pctl_json_u64(&j, "abi_version", v->abi_version);
+		pctl_json_u64(&j, "features", v->features);
+	} else {
+		pctl_json_null(&j, "abi_version");
+		pctl_json_null(&j, "features");
+	}
 	pctl_json_arr(&j, "feature_names");
 	for (i = 0; i < PCTL_ARRAY_SIZE(features); i++) {
 		known |= features[i].bit;
@@ -38,7 +85,10 @@ static void version_json(const struct ctl *ctl, const struct pktpool_version *v)
 	}
 	pctl_json_end_arr(&j);
 	pctl_json_u64(&j, "unknown_features", v->features & ~known);
-	pctl_json_u64(&j, "max_pools", v->max_pools);
+	if (dev)
+		pctl_json_u64(&j, "max_pools", v->max_pools);
+	else
+		pctl_json_null(&j, "max_pools");
 	pctl_json_arr(&j, "class_sizes");
 	for (i = 0; i < v->nr_classes && i < PKTPOOL_CLASSES_MAX; i++)
 		pctl_json_u64(&j, NULL, v->class_size[i]);
@@ -51,49 +101,74 @@ static void version_json(const struct ctl *ctl, const struct pktpool_version *v)
 	pctl_json_done(&j);
 }
 
-static void version_text(const struct ctl *ctl, const struct pktpool_version *v)
+static void version_text(const struct ctl *ctl, const struct pktpool_version *v,
+			 bool dev, const char *modver)
 {
 	__u64 known = 0;
 	__u32 i;
 
-	printf("ABI version:   %u\n", v->abi_version);
-	printf("features:     ");
-	for (i = 0; i < PCTL_ARRAY_SIZE(features); i++) {
-		known |= features[i].bit;
-		if (v->features & features[i].bit)
-			printf(" %s", features[i].name);
+	printf("pktpoolctl:    %s\n", PKTPOOL_VERSION);
+	printf("module:        %s\n", modver[0] ? modver : "unknown");
+	if (dev) {
+		printf("ABI version:   %u\n", v->abi_version);
+		printf("features:     ");
+		for (i = 0; i < PCTL_ARRAY_SIZE(features); i++) {
+			known |= features[i].bit;
+			if (v->features & features[i].bit)
+				printf(" %s", features[i].name);
+		}
+		if (v->features & ~known)
+			printf(" 0x%llx",
+			       (unsigned long long)(v->features & ~known));
+		printf("\n");
+	} else {
+		printf("ABI version:   unknown (%s not readable: join its group for the ioctls)\n",
+		       ctl->device);
 	}
-	if (v->features & ~known)
-		printf(" 0x%llx", (unsigned long long)(v->features & ~known));
-	printf("\n");
 	printf("size classes: ");
 	for (i = 0; i < v->nr_classes && i < PKTPOOL_CLASSES_MAX; i++)
 		printf(" %u", v->class_size[i]);
 	printf(" (bytes)\n");
-	printf("max pools:     %u\n", v->max_pools);
+	if (dev)
+		printf("max pools:     %u\n", v->max_pools);
 	printf("netlink:       family %s (id %u, version %u), group %s (id %u)\n",
 	       PKTPOOL_GENL_NAME, ctl->nl.family, ctl->nl.version,
 	       PKTPOOL_GENL_MCGRP_MONITOR, ctl->nl.mcgrp_monitor);
 }
 
+/*
+ * The device read-only for PKTPOOL_IOC_VERSION when it may be opened;
+ * otherwise what netlink and sysfs tell everyone.
+ */
 int pctl_cmd_version(struct ctl *ctl, int argc, char **argv)
 {
 	struct pktpool_version v;
+	char modver[64];
+	bool dev = true;
 	int err;
 
 	err = pctl_simple_args(ctl, argc, argv, 0, "version [--json]");
 	if (err)
 		return err;
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
-	err = pctl_dev_version(ctl, &v);
+	err = pctl_dev_open(ctl, false);
+	if (err == -EACCES || err == -EPERM) {
+		dev = false;
+		err = version_from_nl(ctl, &v);
+	} else if (err) {
+		return pctl_report(ctl, PCTL_OP_OPEN, NULL, err);
+	} else {
+		err = pctl_dev_version(ctl, &v);
+	}
 	if (err)
 		return pctl_report(ctl, PCTL_OP_VERSION, NULL, err);
+	module_version(modver, sizeof(modver));
 	if (ctl->json)
-		version_json(ctl, &v);
+		version_json(ctl, &v, dev, modver);
 	else
-		version_text(ctl, &v);
+		version_text(ctl, &v, dev, modver);
 	return EXIT_OK;
 }
 
@@ -125,7 +200,7 @@ int pctl_cmd_list(struct ctl *ctl, int argc, char **argv)
 	err = pctl_simple_args(ctl, argc, argv, 0, "list [--json]");
 	if (err)
 		return err;
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
 	err = pctl_pool_dump(&ctl->nl, &pools, &nr);
@@ -249,7 +324,7 @@ int pctl_cmd_show(struct ctl *ctl, int argc, char **argv)
 	err = pctl_parse_ref(argv[optind], "pool", &ref);
 	if (err)
 		return err;
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
 	err = pctl_pool_get(&ctl->nl, &ref, &pool);
@@ -292,7 +367,7 @@ int pctl_cmd_create(struct ctl *ctl, int argc, char **argv)
 	struct pctl_pool pool;
 	struct pctl_ref ref;
 	bool have_size = false;
-	char a[32];
+	char a[32], why[160];
 	int opt, err;
 
 	memset(&c, 0, sizeof(c));
@@ -346,6 +421,8 @@ int pctl_cmd_create(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return err;
 	err = pctl_dev_pool_create(ctl, &c);
+	if (err == -EINVAL)
+		ctl->why = pctl_why_pool_create(ctl, &c, why, sizeof(why));
 	if (err)
 		return pctl_report(ctl, PCTL_OP_CREATE, &ref, err);
 
@@ -395,7 +472,7 @@ int pctl_cmd_set(struct ctl *ctl, int argc, char **argv)
 	bool set_limit = false, set_reserve = false;
 	struct pctl_pool pool;
 	struct pctl_ref ref;
-	char a[32], what[64];
+	char a[32], what[64], why[160];
 	int opt, err;
 
 	optind = 0;
@@ -427,11 +504,16 @@ int pctl_cmd_set(struct ctl *ctl, int argc, char **argv)
 	err = pctl_parse_ref(argv[optind], "pool", &ref);
 	if (err)
 		return err;
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
 	err = pctl_pool_set(&ctl->nl, &ref, set_limit ? &limit : NULL,
 			    set_reserve ? &reserve : NULL);
+	if (err == -EINVAL || err == -ERANGE)
+		ctl->why = pctl_why_pool_set(ctl, &ref,
+					     set_limit ? &limit : NULL,
+					     set_reserve ? &reserve : NULL,
+					     why, sizeof(why));
 	if (err)
 		return pctl_report(ctl, PCTL_OP_SET, &ref, err);
 	if (pctl_pool_get(&ctl->nl, &ref, &pool)) {

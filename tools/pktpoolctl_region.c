@@ -34,7 +34,7 @@ static int region_list(struct ctl *ctl, int argc, char **argv)
 	err = pctl_simple_args(ctl, argc, argv, 0, "region list [--json]");
 	if (err)
 		return err;
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
 	err = pctl_region_dump(&ctl->nl, &regions, &nr);
@@ -115,7 +115,7 @@ static int region_show(struct ctl *ctl, int argc, char **argv)
 	err = pctl_parse_ref(argv[optind], "region", &ref);
 	if (err)
 		return err;
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
 	err = pctl_region_get(&ctl->nl, &ref, &region);
@@ -148,7 +148,7 @@ static int region_create(struct ctl *ctl, int argc, char **argv)
 	};
 	struct pktpool_region_create c;
 	struct pctl_ref ref;
-	char a[32], b[32];
+	char a[32], b[32], why[160];
 	int opt, err;
 
 	memset(&c, 0, sizeof(c));
@@ -200,6 +200,8 @@ static int region_create(struct ctl *ctl, int argc, char **argv)
 	if (err)
 		return err;
 	err = pctl_dev_region_create(ctl, &c);
+	if (err == -EINVAL)
+		ctl->why = pctl_why_region_create(&c, why, sizeof(why));
 	if (err)
 		return pctl_report(ctl, PCTL_OP_REGION_CREATE, &ref, err);
 	printf("created region '%s' (id %u): %u slots of %s, %s, mode %04o; it stays until '%s region destroy %s'\n",
@@ -302,7 +304,7 @@ int pctl_cmd_class(struct ctl *ctl, int argc, char **argv)
 			       "class list [--json]");
 	if (err)
 		return err;
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
 	err = pctl_class_dump(&ctl->nl, &classes, &nr);

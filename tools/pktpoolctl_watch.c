@@ -5,14 +5,20 @@
  * since the previous sample and shows the pools busiest first (most
  * objects in use). On a terminal the screen is redrawn in place; anywhere
  * else each sample is a table of its own (or a JSON line with --json), so
- * a bounded run (--count) reads well in logs and tests.
+ * a bounded run (--count) reads well in logs and tests. When stdin is a
+ * terminal, q quits (as in top), and so does Ctrl-C, both leaving the
+ * terminal as they found it.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <termios.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 
@@ -233,6 +239,88 @@ static int print_text(const struct sample *s, double interval, bool tty)
 	return 0;
 }
 
+/* Keys on a terminal: stdin unbuffered and silent while watch runs. */
+struct keys {
+	bool on;
+	struct termios saved;
+	struct sigaction old_int, old_term;
+};
+
+static volatile sig_atomic_t watch_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+static void keys_start(struct keys *k)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct termios raw;
+
+	k->on = false;
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &k->saved))
+		return;
+	raw = k->saved;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &raw))
+		return;
+	/* No SA_RESTART: poll() returns EINTR and the loop ends cleanly. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &k->old_int);
+	sigaction(SIGTERM, &sa, &k->old_term);
+	k->on = true;
+}
+
+static void keys_stop(struct keys *k)
+{
+	if (!k->on)
+		return;
+	tcsetattr(STDIN_FILENO, TCSANOW, &k->saved);
+	sigaction(SIGINT, &k->old_int, NULL);
+	sigaction(SIGTERM, &k->old_term, NULL);
+	k->on = false;
+}
+
+static long long ms_until(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (t->tv_sec - now.tv_sec) * 1000LL +
+	       (t->tv_nsec - now.tv_nsec + 999999) / 1000000;
+}
+
+/* Sleep until the deadline; true when the user asked to quit. */
+static bool wait_until(struct keys *k, const struct timespec *deadline)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+	long long ms;
+	char c;
+
+	if (!k->on) {
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+				       deadline, NULL) == EINTR)
+			;
+		return false;
+	}
+	while (!watch_stop && (ms = ms_until(deadline)) > 0) {
+		if (poll(&pfd, 1, ms > INT_MAX ? INT_MAX : (int)ms) <= 0)
+			continue;
+		if (read(STDIN_FILENO, &c, 1) != 1) {
+			/* The terminal went away: sleep as without one. */
+			keys_stop(k);
+			return wait_until(k, deadline);
+		}
+		if (c == 'q' || c == 'Q')
+			return true;
+	}
+	return watch_stop;
+}
+
 static void add_ns(struct timespec *ts, double seconds)
 {
 	long long ns = ts->tv_nsec + (long long)(seconds * 1e9 + 0.5);
@@ -252,6 +340,7 @@ int pctl_cmd_watch(struct ctl *ctl, int argc, char **argv)
 	};
 	struct sample prev = { 0 }, cur;
 	bool tty = isatty(STDOUT_FILENO);
+	struct keys keys;
 	struct timespec next;
 	double interval = 1;
 	unsigned long n;
@@ -285,10 +374,11 @@ int pctl_cmd_watch(struct ctl *ctl, int argc, char **argv)
 	if (argc != optind)
 		return pctl_usage_error("usage: %s %s", pctl_prog,
 					WATCH_SYNOPSIS);
-	err = pctl_open(ctl);
+	err = pctl_open_nl(ctl);
 	if (err)
 		return err;
 
+	keys_start(&keys);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (n = 1; !count || n <= count; n++) {
 		err = take_sample(ctl, &cur);
@@ -306,10 +396,10 @@ int pctl_cmd_watch(struct ctl *ctl, int argc, char **argv)
 			break;
 		/* On a fixed grid, so the time taken to print does not drift. */
 		add_ns(&next, interval);
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
-				       NULL) == EINTR)
-			;
+		if (wait_until(&keys, &next))
+			break;
 	}
+	keys_stop(&keys);
 	free(prev.w);
 	if (err)
 		return pctl_report(ctl, PCTL_OP_LIST, NULL, err);

@@ -21,13 +21,15 @@
  * thread's cache, which lives in the region but is written by that thread
  * alone. Everything else is out of line in the library.
  *
- * Compile with C11 or later (<stdatomic.h>).
+ * C11 or later, or C++11 or later (GCC or Clang: the inline functions use
+ * the __atomic builtins, so this header needs no <stdatomic.h>).
  */
 #ifndef LIBPKTPOOL_H
 #define LIBPKTPOOL_H
 
-#include <stdatomic.h>
+#ifndef __cplusplus
 #include <stdbool.h>
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -37,7 +39,7 @@ extern "C" {
 #endif
 
 #define PKTPOOL_LIB_VERSION_MAJOR	1
-#define PKTPOOL_LIB_VERSION_MINOR	0
+#define PKTPOOL_LIB_VERSION_MINOR	1
 
 /* Geometry bounds. */
 #define PKTPOOL_SLOT_SIZE_MIN	64u
@@ -83,10 +85,14 @@ struct pktpool_config {
  *   0            control block, ctrl_size bytes: header page (identity,
  *                geometry copy, free-list head, counters, process table),
  *                then the thread caches at off_tcache
- *   off_fill_ring  reserved: SPSC ring of u32 slot indices, userspace to
- *                kernel; producer index at +0, consumer at +64, entries
- *                from +128; ring_size bytes
- *   off_rx_ring  reserved: the same, kernel to userspace
+ *   off_rx_ring  receive ring, kernel to userspace: struct
+ *                pktpool_ring_desc entries (see "Rings" below)
+ *   off_fill_ring  fill ring, userspace to kernel: u32 slot indices
+ *   off_tx_ring  transmit/verdict ring, userspace to kernel: descriptors
+ *                Each ring: producer index at +0, consumer at +64, flags
+ *                at +68, ring_entries entries from +128, rounded up to a
+ *                page (rx_ring_size, fill_ring_size, tx_ring_size); the
+ *                memfd backend has them too, unused by any kernel
  *   off_meta     8 bytes per slot: u32 free-list links at off_next, then
  *                u8 owner/state tags at off_tag, rest reserved
  *   off_slots    slot_count slots of slot_size bytes
@@ -99,9 +105,12 @@ struct pktpool_layout {
 	uint32_t layout_version;
 	uint64_t ctrl_size;
 	uint64_t off_tcache;
-	uint64_t off_fill_ring;
 	uint64_t off_rx_ring;
-	uint64_t ring_size;
+	uint64_t off_fill_ring;
+	uint64_t off_tx_ring;
+	uint64_t rx_ring_size;
+	uint64_t fill_ring_size;
+	uint64_t tx_ring_size;
 	uint64_t off_meta;
 	uint64_t off_next;
 	uint64_t off_tag;
@@ -198,7 +207,8 @@ int pktpool_free_idx(struct pktpool *pool, uint32_t idx);
 /*
  * Take over a slot another process allocated and handed over, so that the
  * sender's crash and reclaim no longer return it. Optional: freeing it
- * does the same.
+ * does the same. -ESTALE when a reclaim of the (dead) sender took the slot
+ * first, -EALREADY when it is free.
  */
 int pktpool_adopt(struct pktpool *pool, void *obj);
 
@@ -211,17 +221,22 @@ int pktpool_stats(struct pktpool *pool, struct pktpool_stats *st);
  * Check the region: header against the private geometry, a bounded walk of
  * the free list (cycles, out-of-range links, slots on the list not marked
  * free), thread caches, process table and the counts. Exact only when no
- * other thread or process is allocating or freeing; under load it retries
- * and may return -EAGAIN. 0, -EUCLEAN, -EBADMSG or -EAGAIN.
+ * other thread or process is allocating or freeing; under load it looks
+ * again, reports a finding only if two looks agree with nothing moved in
+ * between, and returns -EAGAIN (busy, nothing reported or counted) when it
+ * cannot get a still picture. 0, -EUCLEAN, -EBADMSG or -EAGAIN.
  */
 int pktpool_validate(struct pktpool *pool);
 
 /*
  * Return the slots of processes that are gone: those that detached with
- * slots still out, and those that died (pid gone, or pid reused with a
- * different start time in /proc/PID/stat). pid 0 means every such process;
- * otherwise only that one (-EBUSY when it is still running, -ESRCH when it
- * is not attached). Includes the dead process's thread caches. Returns the
+ * slots still out, and those that died or exec()ed. A process is alive
+ * exactly while it holds its entry's lock (an OFD lock the kernel drops
+ * at exit or exec; see lib/README.md): no /proc is read, and PID
+ * namespaces, hidepid and exited main threads do not matter. pid 0 means
+ * every such process; otherwise only the one whose entry recorded that
+ * pid (as it saw it): -EBUSY when it is still running, -ESRCH when no
+ * entry has it. Includes the dead process's thread caches. Returns the
  * number of slots returned.
  */
 int pktpool_reclaim(struct pktpool *pool, pid_t pid, uint32_t flags);
@@ -243,8 +258,24 @@ const char *pktpool_strerror(int err);
 #define PKTPOOL__LIKELY(x)	__builtin_expect(!!(x), 1)
 #define PKTPOOL__UNLIKELY(x)	__builtin_expect(!!(x), 0)
 
+/*
+ * Fields other processes or threads read or write concurrently: _Atomic
+ * in C, where the library itself uses <stdatomic.h> on them; plain in C++,
+ * which has no _Atomic. Same size and alignment either way; the inline
+ * functions below only touch them through the __atomic builtins.
+ */
+#ifdef __cplusplus
+#define PKTPOOL__A(T)		T
+#else
+#define PKTPOOL__A(T)		_Atomic T
+#endif
+#define PKTPOOL__LOAD(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+#define PKTPOOL__STORE(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+
 /* Low 6 bits of a slot's tag: the owning process, 0 while on the list. */
 #define PKTPOOL__TAG_OWNER	0x3fu
+/* Bits 6..7: the state; "cached" is every owned slot's without debug. */
+#define PKTPOOL__TAG_CACHED	0x40u
 
 /*
  * One thread's cache, in the region. Written by its thread alone; count
@@ -254,24 +285,26 @@ const char *pktpool_strerror(int err);
  * count against its private capacity and every index against slot_count.
  */
 struct pktpool__tcache {
-	_Atomic uint32_t owner;		/* process id (1..63), 0: unused */
-	_Atomic uint32_t count;		/* slots in slot[] */
-	_Atomic uint32_t tid;
-	_Atomic uint32_t transit_op;	/* shared-list CAS in flight */
-	_Atomic uint32_t transit_first;
-	_Atomic uint32_t transit_n;
-	_Atomic uint64_t transit_head;	/* head value the CAS expects */
+	PKTPOOL__A(uint32_t) owner;	/* process id (1..63), 0: unused */
+	PKTPOOL__A(uint32_t) count;	/* slots in slot[] */
+	PKTPOOL__A(uint32_t) tid;
+	PKTPOOL__A(uint32_t) transit_op;	/* shared-list CAS in flight */
+	PKTPOOL__A(uint32_t) transit_first;
+	PKTPOOL__A(uint32_t) transit_n;
+	uint32_t __pad0[2];
+	PKTPOOL__A(uint64_t) transit_lo;	/* head the CAS expects: */
+	PKTPOOL__A(uint64_t) transit_gen;	/* index, count, generation */
 	/*
 	 * Slots come into slot[] by refill (filled) or free (frees) and
 	 * leave by drain (drained) or alloc, so allocations are
 	 * filled + frees - drained - count and the alloc fast path counts
 	 * nothing.
 	 */
-	_Atomic uint64_t frees;
-	_Atomic uint64_t filled;
-	_Atomic uint64_t drained;
-	_Atomic uint64_t failures;
-	uint8_t __pad[64];
+	PKTPOOL__A(uint64_t) frees;
+	PKTPOOL__A(uint64_t) filled;
+	PKTPOOL__A(uint64_t) drained;
+	PKTPOOL__A(uint64_t) failures;
+	uint8_t __pad[48];
 	uint32_t slot[PKTPOOL_CACHE_MAX];
 };
 
@@ -289,7 +322,7 @@ extern __thread struct pktpool__tls pktpool__tls
  */
 struct pktpool {
 	unsigned char *slots;		/* this process's address of slot 0 */
-	_Atomic uint8_t *tag;		/* per-slot owner and state */
+	PKTPOOL__A(uint8_t) *tag;	/* per-slot owner and state */
 	uint64_t slots_len;		/* slot_count * slot_size */
 	uint64_t div_magic;		/* ceil(2^64 / (slot_size / 64)) */
 	uint32_t slot_size;
@@ -297,7 +330,8 @@ struct pktpool {
 	uint32_t shift;			/* log2(slot_size) if a power of 2 */
 	uint32_t cap;			/* thread cache capacity */
 	uint32_t hid;			/* index of the handle in this process */
-	uint32_t owner;			/* this process's id in the region */
+	uint32_t owner;			/* this process's id in the region;
+					 * 0x100 (matches no tag) until then */
 	struct pktpool__priv *priv;
 };
 
@@ -329,12 +363,10 @@ static inline uint32_t pktpool__off_to_idx(const struct pktpool *p,
 	return (uint32_t)(((u128)(off >> 6) * p->div_magic) >> 64);
 }
 
-static inline void pktpool__add(_Atomic uint64_t *ctr, uint64_t n)
+static inline void pktpool__add(PKTPOOL__A(uint64_t) *ctr, uint64_t n)
 {
 	/* Only the owning thread writes: no read-modify-write needed. */
-	atomic_store_explicit(ctr,
-		atomic_load_explicit(ctr, memory_order_relaxed) + n,
-		memory_order_relaxed);
+	PKTPOOL__STORE(ctr, PKTPOOL__LOAD(ctr) + n);
 }
 
 static inline uint32_t pktpool_slot_size(const struct pktpool *p)
@@ -401,14 +433,12 @@ static inline void *pktpool_alloc(struct pktpool *p)
 	if (PKTPOOL__LIKELY(pktpool__handle_ok(p))) {
 		c = pktpool__tls.tc[p->hid];
 		if (PKTPOOL__LIKELY(c != NULL)) {
-			n = atomic_load_explicit(&c->count,
-						 memory_order_relaxed);
+			n = PKTPOOL__LOAD(&c->count);
 			/* 1..cap, whatever the region holds */
 			if (PKTPOOL__LIKELY(n - 1 < p->cap)) {
 				idx = c->slot[n - 1];
 				if (PKTPOOL__LIKELY(idx < p->slot_count)) {
-					atomic_store_explicit(&c->count, n - 1,
-						memory_order_relaxed);
+					PKTPOOL__STORE(&c->count, n - 1);
 					return p->slots +
 					       (size_t)idx * p->slot_size;
 				}
@@ -435,16 +465,13 @@ static inline int pktpool_free(struct pktpool *p, void *obj)
 		off = (uintptr_t)obj - (uintptr_t)p->slots;
 		if (PKTPOOL__LIKELY(c != NULL && off < p->slots_len)) {
 			idx = pktpool__off_to_idx(p, off);
-			n = atomic_load_explicit(&c->count,
-						 memory_order_relaxed);
+			n = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY((uint64_t)idx * p->slot_size == off &&
 					    n < p->cap &&
-					    (atomic_load_explicit(&p->tag[idx],
-						memory_order_relaxed) &
-					     PKTPOOL__TAG_OWNER) == p->owner)) {
+					    PKTPOOL__LOAD(&p->tag[idx]) ==
+					    (p->owner | PKTPOOL__TAG_CACHED))) {
 				c->slot[n] = idx;
-				atomic_store_explicit(&c->count, n + 1,
-						      memory_order_relaxed);
+				PKTPOOL__STORE(&c->count, n + 1);
 				pktpool__add(&c->frees, 1);
 				return 0;
 			}
@@ -467,8 +494,7 @@ static inline int pktpool_alloc_bulk(struct pktpool *p, void **objs,
 	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && objs != NULL)) {
 		c = pktpool__tls.tc[p->hid];
 		if (PKTPOOL__LIKELY(c != NULL)) {
-			have = atomic_load_explicit(&c->count,
-						    memory_order_relaxed);
+			have = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY(have <= p->cap && n <= have)) {
 				/* locals: stores to objs[] may alias *p */
 				const uint32_t *src = &c->slot[have - n];
@@ -497,8 +523,7 @@ static inline int pktpool_alloc_bulk(struct pktpool *p, void **objs,
 				}
 				bad = (uint32_t)(over >> 63);
 				if (PKTPOOL__LIKELY(!bad)) {
-					atomic_store_explicit(&c->count,
-						have - n, memory_order_relaxed);
+					PKTPOOL__STORE(&c->count, have - n);
 					return (int)n;
 				}
 			}
@@ -520,8 +545,7 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && objs != NULL)) {
 		c = pktpool__tls.tc[p->hid];
 		if (PKTPOOL__LIKELY(c != NULL)) {
-			have = atomic_load_explicit(&c->count,
-						    memory_order_relaxed);
+			have = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY(have <= p->cap &&
 					    n <= p->cap - have)) {
 				/* locals: stores to dst[] may alias *p */
@@ -530,8 +554,9 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 				const uint64_t len = p->slots_len;
 				const uint64_t size = p->slot_size;
 				const uint32_t shift = p->shift;
-				const uint32_t owner = p->owner;
-				_Atomic uint8_t *const tag = p->tag;
+				/* owned and cached: the whole tag */
+				const uint32_t mine = p->owner | PKTPOOL__TAG_CACHED;
+				PKTPOOL__A(uint8_t) *const tag = p->tag;
 
 				if (PKTPOOL__LIKELY(shift != 0)) {
 					/* power-of-2 slots: a mask checks the
@@ -550,9 +575,7 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 						}
 						/* misaligned, or tagged for another */
 						wrong |= (off & mask) |
-							 ((atomic_load_explicit(&tag[idx],
-							   memory_order_relaxed) &
-							   PKTPOOL__TAG_OWNER) ^ owner);
+							 (PKTPOOL__LOAD(&tag[idx]) ^ mine);
 						dst[i] = idx;
 					}
 					bad = wrong != 0;
@@ -568,15 +591,12 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 						}
 						idx = pktpool__off_to_idx(p, off);
 						bad |= idx * size != off;
-						bad |= (atomic_load_explicit(&tag[idx],
-							memory_order_relaxed) &
-							PKTPOOL__TAG_OWNER) != owner;
+						bad |= PKTPOOL__LOAD(&tag[idx]) != mine;
 						dst[i] = idx;
 					}
 				}
 				if (PKTPOOL__LIKELY(!bad)) {
-					atomic_store_explicit(&c->count,
-						have + n, memory_order_relaxed);
+					PKTPOOL__STORE(&c->count, have + n);
 					pktpool__add(&c->frees, n);
 					return 0;
 				}
@@ -584,6 +604,349 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 		}
 	}
 	return pktpool__free_bulk_slow(p, objs, n);
+}
+
+/* ---------------------------------------------------------------------
+ * Rings: the packet path between pktpool.ko and userspace.
+ *
+ * Three single-producer single-consumer rings live in every region (see
+ * struct pktpool_layout and uapi/linux/pktpool.h, "Rings"):
+ *   rx    kernel -> user: descriptors of slots the kernel filled (a copied
+ *         packet, or one queued for a verdict)
+ *   fill  user -> kernel: indices of free slots the kernel may fill
+ *   tx    user -> kernel: verdicts on queued packets (same descriptors)
+ * A slot belongs to userspace until it is put on the fill ring (or on tx
+ * with a verdict); it comes back on rx, with a packet, or with
+ * PKTPOOL_DESC_F_RETURNED and len 0 when the kernel's last user of the
+ * region went away without using it.
+ *
+ * One thread per process drives each ring (its "user side"); the library
+ * keeps that side's indices privately in struct pktpool_rings and never
+ * trusts the shared copies: an index another process wrote that no
+ * honest peer could have written makes the call fail with -EUCLEAN (and
+ * is reported through the error handler); entries are always taken modulo
+ * the ring; descriptors are copied out before they are looked at, and
+ * pktpool_rx_data() checks slot and length against the private geometry.
+ *
+ * Ordering, as in uapi/linux/pktpool.h and if_xdp.h: a producer writes
+ * entries, then stores its index with release [A]; a consumer loads it
+ * with acquire [B], reads the entries, then stores its own index with
+ * release [C]; a producer loads that with acquire [D] before reusing
+ * entries. [E]: after publishing fill or tx entries, a full fence before
+ * reading the ring's flags, paired with the kernel's full barrier between
+ * setting PKTPOOL_RING_F_NEED_WAKEUP and looking at the ring again, so
+ * that one of the two always sees the other (no lost wakeup).
+ *
+ * Reservations: reserve or peek hands out entries, submit or release
+ * publishes the first n of them and cancels the rest (they are handed out
+ * again by the next reserve or peek).
+ *
+ * On the memfd backend there is no kernel: the rings work (a test or
+ * another process may play the kernel's part), kick fails with
+ * -EOPNOTSUPP and wait only sleeps briefly.
+ */
+
+/* The same values as uapi/linux/pktpool.h; either header may come first. */
+#ifndef PKTPOOL_DESC_F_TRUNCATED
+#define PKTPOOL_DESC_F_TRUNCATED	(1U << 0)	/* rx: len < orig_len */
+#define PKTPOOL_DESC_F_QUEUED		(1U << 1)	/* rx: awaits a verdict */
+#define PKTPOOL_DESC_F_MODIFIED		(1U << 2)	/* tx: take the slot's len bytes */
+#define PKTPOOL_DESC_F_MARK		(1U << 3)	/* tx: set the packet's mark */
+#define PKTPOOL_VERDICT_ACCEPT		1
+#define PKTPOOL_VERDICT_DROP		2
+#define PKTPOOL_RING_F_NEED_WAKEUP	(1U << 0)
+#endif
+#ifndef PKTPOOL_DESC_F_RETURNED
+#define PKTPOOL_DESC_F_RETURNED		(1U << 4)	/* rx: an unused slot given back */
+#endif
+
+/* struct pktpool_desc of the uapi, field for field (checked in ring.c). */
+struct pktpool_ring_desc {
+	uint32_t slot;		/* slot index */
+	uint32_t len;		/* bytes of packet at the start of the slot */
+	uint32_t orig_len;	/* rx: the packet's full length */
+	uint32_t id;		/* rx: packet id; tx: the packet of the verdict */
+	uint64_t tstamp;	/* rx: CLOCK_REALTIME ns when the hook saw it */
+	uint32_t ifindex;	/* rx: input (output on output hooks) device */
+	uint32_t mark;		/* rx: skb mark; tx: with PKTPOOL_DESC_F_MARK */
+	uint16_t flags;		/* PKTPOOL_DESC_F_* */
+	uint8_t family;		/* rx: NFPROTO_IPV4 (2) or NFPROTO_IPV6 (10) */
+	uint8_t hook;		/* rx: NF_INET_* */
+	uint32_t verdict;	/* tx: PKTPOOL_VERDICT_* */
+	uint32_t binding;	/* rx: the binding that produced it */
+	uint32_t reserved;	/* 0 */
+};
+
+/* The user side of one ring; fields are private to this process. */
+struct pktpool_ring {
+	PKTPOOL__A(uint32_t) *producer;	/* shared */
+	PKTPOOL__A(uint32_t) *consumer;	/* shared */
+	PKTPOOL__A(uint32_t) *flags;	/* shared, set by the kernel */
+	void *entries;			/* shared, size entries */
+	uint32_t size;			/* ring_entries, a power of 2 */
+	uint32_t mask;			/* size - 1 */
+	/*
+	 * Consumer (rx): cons is ours, the last value published; prod the
+	 * cached producer. Producer (fill, tx): prod is ours, cons cached.
+	 */
+	uint32_t prod;
+	uint32_t cons;
+	uint32_t pending;		/* peeked or reserved, not yet released
+					 * or submitted */
+	uint32_t __pad;
+};
+
+/* All three rings of one attached region, set up by pktpool_rings_init(). */
+struct pktpool_rings {
+	struct pktpool_ring rx;
+	struct pktpool_ring fill;
+	struct pktpool_ring tx;
+	struct pktpool *pool;
+	unsigned char *slots;		/* private copy of the geometry */
+	uint32_t slot_size;
+	uint32_t slot_count;
+	int fd;				/* the region's file */
+	uint32_t region_id;		/* 0 on the memfd backend */
+	uint64_t corrupt;		/* shared indices refused */
+};
+
+/*
+ * Set r up for pool's rings. The user-side indices start where the shared
+ * ones are (a previous user may have left them anywhere consistent);
+ * -EUCLEAN when they are inconsistent, -EINVAL for a bad handle.
+ */
+int pktpool_rings_init(struct pktpool *pool, struct pktpool_rings *r);
+
+/*
+ * Put up to max free slots from the region's allocator on the fill ring;
+ * returns how many (fewer when the ring or the region is full), or a
+ * negative errno.
+ */
+int pktpool_fill_alloc(struct pktpool_rings *r, unsigned int max);
+
+/*
+ * PKTPOOL_IOC_REGION_KICK: have the kernel look at fill and tx now. 0,
+ * -EOPNOTSUPP on the memfd backend, or the ioctl's error.
+ */
+int pktpool_rings_kick(struct pktpool_rings *r);
+
+/*
+ * Wait up to timeout_ms (-1: forever) for rx entries: 1 when there are
+ * some, 0 on timeout, -EINTR, or the poll's error. Returns at once,
+ * without a syscall, when rx already has entries.
+ */
+int pktpool_rings_wait(struct pktpool_rings *r, int timeout_ms);
+
+/* Out of line: report a shared index no honest peer writes. */
+int pktpool__ring_corrupt(struct pktpool_rings *r, struct pktpool_ring *q,
+			  uint32_t seen);
+
+/*
+ * Copy up to max rx descriptors, in order, into d; returns how many (0
+ * when rx is empty) or -EUCLEAN. They stay on the ring until released.
+ */
+static inline int pktpool_rx_peek(struct pktpool_rings *r,
+				  struct pktpool_ring_desc *d,
+				  unsigned int max)
+{
+	struct pktpool_ring *q = &r->rx;
+	const struct pktpool_ring_desc *e = (const struct pktpool_ring_desc *)
+					    q->entries;
+	uint32_t head = q->cons + q->pending;
+	uint32_t avail = q->prod - head, i;
+
+	if (avail < max) {
+		uint32_t p;
+
+		/* [B] pairs with the kernel's release store of the rx
+		 * producer [A]: the entries up to p are written */
+		p = __atomic_load_n(q->producer, __ATOMIC_ACQUIRE);
+		/* an honest producer is at most size ahead of what we
+		 * released and not behind what we peeked */
+		if (PKTPOOL__UNLIKELY(p - q->cons > q->size ||
+				      p - q->cons < q->pending))
+			return pktpool__ring_corrupt(r, q, p);
+		q->prod = p;
+		avail = p - head;
+	}
+	if (avail > max)
+		avail = max;
+	for (i = 0; i < avail; i++)
+		d[i] = e[(head + i) & q->mask];
+	q->pending += avail;
+	return (int)avail;
+}
+
+/*
+ * Give the first n peeked rx entries back (their slots are the caller's
+ * now); peeked entries beyond n are peeked again next time. -EINVAL when
+ * n is more than was peeked.
+ */
+static inline int pktpool_rx_release(struct pktpool_rings *r, unsigned int n)
+{
+	struct pktpool_ring *q = &r->rx;
+
+	if (PKTPOOL__UNLIKELY(n > q->pending))
+		return -22; /* EINVAL */
+	q->pending = 0;
+	if (n) {
+		q->cons += n;
+		/* [C] pairs with the kernel's acquire load of the rx
+		 * consumer [D]: we are done reading these entries */
+		__atomic_store_n(q->consumer, q->cons, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/*
+ * The packet bytes of a descriptor peeked from rx (the caller's private
+ * copy): NULL when its slot or length does not fit the region.
+ */
+static inline void *pktpool_rx_data(const struct pktpool_rings *r,
+				    const struct pktpool_ring_desc *d)
+{
+	if (PKTPOOL__UNLIKELY(d->slot >= r->slot_count ||
+			      d->len > r->slot_size))
+		return NULL;
+	return r->slots + (size_t)d->slot * r->slot_size;
+}
+
+/* Room on a producer ring for up to n more entries; see reserve below. */
+static inline int pktpool__prod_reserve(struct pktpool_rings *r,
+					struct pktpool_ring *q,
+					unsigned int n, uint32_t *idx)
+{
+	uint32_t head = q->prod + q->pending;
+	uint32_t room = q->size - (head - q->cons);
+
+	*idx = head;
+	if (room < n) {
+		uint32_t c;
+
+		/* [D] pairs with the kernel's release store of the
+		 * consumer [C]: entries before c are free to overwrite */
+		c = __atomic_load_n(q->consumer, __ATOMIC_ACQUIRE);
+		/* an honest consumer is between our cached view of it and
+		 * what we published */
+		if (PKTPOOL__UNLIKELY(q->prod - c > q->prod - q->cons))
+			return pktpool__ring_corrupt(r, q, c);
+		q->cons = c;
+		room = q->size - (head - c);
+	}
+	if (room > n)
+		room = n;
+	q->pending += room;
+	return (int)room;
+}
+
+/* Publish the first n reserved entries, cancel the rest. */
+static inline int pktpool__prod_submit(struct pktpool_ring *q, unsigned int n)
+{
+	if (PKTPOOL__UNLIKELY(n > q->pending))
+		return -22; /* EINVAL */
+	q->pending = 0;
+	if (n) {
+		q->prod += n;
+		/* [A] pairs with the kernel's acquire load of the
+		 * producer [B]: the n entries are written */
+		__atomic_store_n(q->producer, q->prod, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+/* [E] see above; then the ring's NEED_WAKEUP flag. */
+static inline bool pktpool__needs_wakeup(const struct pktpool_ring *q)
+{
+	/* [E] pairs with the kernel's barrier between setting the flag
+	 * and re-reading our producer index */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(q->flags, __ATOMIC_RELAXED) &
+	       PKTPOOL_RING_F_NEED_WAKEUP;
+}
+
+/*
+ * Reserve up to n fill entries: returns how many (0 when full) and their
+ * first ring index in *idx, or -EUCLEAN. Set each with pktpool_fill_set(),
+ * then pktpool_fill_submit().
+ */
+static inline int pktpool_fill_reserve(struct pktpool_rings *r,
+				       unsigned int n, uint32_t *idx)
+{
+	return pktpool__prod_reserve(r, &r->fill, n, idx);
+}
+
+static inline void pktpool_fill_set(struct pktpool_rings *r, uint32_t idx,
+				    uint32_t slot)
+{
+	((uint32_t *)r->fill.entries)[idx & r->fill.mask] = slot;
+}
+
+static inline int pktpool_fill_submit(struct pktpool_rings *r, unsigned int n)
+{
+	return pktpool__prod_submit(&r->fill, n);
+}
+
+/* Reserve, set and submit in one: returns how many of slots went on. */
+static inline int pktpool_fill_put(struct pktpool_rings *r,
+				   const uint32_t *slots, unsigned int n)
+{
+	uint32_t idx, i;
+	int got = pktpool_fill_reserve(r, n, &idx);
+
+	if (got <= 0)
+		return got;
+	for (i = 0; i < (uint32_t)got; i++)
+		pktpool_fill_set(r, idx + i, slots[i]);
+	pktpool_fill_submit(r, (unsigned int)got);
+	return got;
+}
+
+/* As the fill calls, for verdict descriptors. */
+static inline int pktpool_tx_reserve(struct pktpool_rings *r, unsigned int n,
+				     uint32_t *idx)
+{
+	return pktpool__prod_reserve(r, &r->tx, n, idx);
+}
+
+/* The ring entry to write a reserved verdict into (write only). */
+static inline struct pktpool_ring_desc *
+pktpool_tx_desc(struct pktpool_rings *r, uint32_t idx)
+{
+	return (struct pktpool_ring_desc *)r->tx.entries + (idx & r->tx.mask);
+}
+
+static inline int pktpool_tx_submit(struct pktpool_rings *r, unsigned int n)
+{
+	return pktpool__prod_submit(&r->tx, n);
+}
+
+static inline int pktpool_tx_put(struct pktpool_rings *r,
+				 const struct pktpool_ring_desc *d,
+				 unsigned int n)
+{
+	uint32_t idx, i;
+	int got = pktpool_tx_reserve(r, n, &idx);
+
+	if (got <= 0)
+		return got;
+	for (i = 0; i < (uint32_t)got; i++)
+		*pktpool_tx_desc(r, idx + i) = d[i];
+	pktpool_tx_submit(r, (unsigned int)got);
+	return got;
+}
+
+/*
+ * True when the kernel asked for PKTPOOL_IOC_REGION_KICK (pktpool_rings_kick())
+ * to notice what was submitted on fill or tx. Call after submitting.
+ */
+static inline bool pktpool_fill_needs_wakeup(const struct pktpool_rings *r)
+{
+	return pktpool__needs_wakeup(&r->fill);
+}
+
+static inline bool pktpool_tx_needs_wakeup(const struct pktpool_rings *r)
+{
+	return pktpool__needs_wakeup(&r->tx);
 }
 
 #ifdef __cplusplus

@@ -9,7 +9,8 @@
  * the kernel reports. Passing that fd to another process passes the
  * attachment; the receiver names the region by id (pktpool_layout's
  * region_id). The geometry comes from PKTPOOL_IOC_REGION_INFO, and the
- * kernel's offsets must be the ones the library computes (-EPROTO if not).
+ * kernel's offsets (the three rings' too, ABI 2) must be the ones the
+ * library computes (-EPROTO if not).
  *
  * An anonymous region is created with an all-zero name: the kernel keeps
  * it only while some file has it attached or mapped, so a creator that
@@ -73,8 +74,13 @@ static int take_info(const struct pktpool_region_info *i,
 	if (pktpool__layout(i->slot_size, i->slot_count, &lay) ||
 	    i->mmap_size != lay.size || i->ctrl_offset != 0 ||
 	    i->ctrl_size != lay.ctrl_size ||
-	    i->ring_offset != lay.off_fill_ring ||
-	    i->ring_size != 2 * lay.ring_size ||
+	    i->ring_offset != lay.off_rx_ring ||
+	    i->ring_size != lay.rx_ring_size + lay.fill_ring_size +
+			    lay.tx_ring_size ||
+	    i->ring_entries != lay.ring_entries ||
+	    i->rx_offset != lay.off_rx_ring ||
+	    i->fill_offset != lay.off_fill_ring ||
+	    i->tx_offset != lay.off_tx_ring ||
 	    i->meta_offset != lay.off_meta ||
 	    i->meta_size != page_up((uint64_t)lay.slot_count *
 				    PKTPOOL_META_SIZE) ||

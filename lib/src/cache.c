@@ -148,12 +148,19 @@ int pktpool__register(struct pktpool *p)
 	struct pktpool__priv *pv = p->priv;
 	int err = 0;
 
-	if (PKTPOOL__LIKELY(pv->owner && pv->fork_gen == pktpool__fork_gen))
+	int cs;
+
+	/* Unlocked first look: another thread of ours may be registering
+	 * (after fork); acquire pairs with the release store of owner in
+	 * pktpool__proc_claim(). */
+	if (PKTPOOL__LIKELY(__atomic_load_n(&pv->owner, __ATOMIC_ACQUIRE) &&
+			    __atomic_load_n(&pv->fork_gen, __ATOMIC_RELAXED) ==
+			    pktpool__fork_gen))
 		return 0;
-	pthread_mutex_lock(&pktpool__lock);
+	pktpool__lock_take(&cs);
 	if (!pv->owner || pv->fork_gen != pktpool__fork_gen)
 		err = pktpool__proc_claim(p);
-	pthread_mutex_unlock(&pktpool__lock);
+	pktpool__lock_give(cs);
 	return err;
 }
 
@@ -166,14 +173,15 @@ struct pktpool__tcache *pktpool__thread_cache(struct pktpool *p, int *err)
 {
 	struct pktpool__thread *t = self;
 	struct pktpool__tcache *tc;
+	int cs;
 
 	*err = 0;
 	if (PKTPOOL__LIKELY(t && t->tc[p->hid]))
 		return t->tc[p->hid];
-	pthread_mutex_lock(&pktpool__lock);
+	pktpool__lock_take(&cs);
 	t = thread_self();
 	if (!t) {
-		pthread_mutex_unlock(&pktpool__lock);
+		pktpool__lock_give(cs);
 		*err = -ENOMEM;
 		return NULL;
 	}
@@ -185,7 +193,7 @@ struct pktpool__tcache *pktpool__thread_cache(struct pktpool *p, int *err)
 	} else {
 		*err = -ENOSPC;
 	}
-	pthread_mutex_unlock(&pktpool__lock);
+	pktpool__lock_give(cs);
 	return tc;
 }
 
@@ -199,27 +207,37 @@ struct pktpool__tcache *pktpool__thread_cache_peek(struct pktpool *p)
 
 /*
  * Give the bottom (coldest) count - keep slots of tc to the shared list,
- * skipping any index a hostile writer put there.
+ * skipping any index a hostile writer put there. *left is what the cache
+ * holds after, as this thread wrote it (never re-read from the region).
  */
 int pktpool__drain(struct pktpool *p, struct pktpool__tcache *tc,
-		   uint32_t keep)
+		   uint32_t keep, uint32_t *left)
 {
 	uint32_t have = atomic_load_explicit(&tc->count, memory_order_relaxed);
-	uint32_t chain[PKTPOOL_CACHE_MAX];
+	uint32_t chain[PKTPOOL_CACHE_MAX], rest[PKTPOOL_CACHE_MAX];
 	uint32_t i, k = 0, m;
 	int err = 0;
 
+	if (keep > PKTPOOL_CACHE_MAX)
+		keep = PKTPOOL_CACHE_MAX;
 	if (have > PKTPOOL_CACHE_MAX) {
 		atomic_store_explicit(&tc->count, 0, memory_order_relaxed);
+		if (left)
+			*left = 0;
 		return pktpool__report(p, -EUCLEAN,
 			"thread cache count %u exceeds %u; cache dropped",
 			have, PKTPOOL_CACHE_MAX);
 	}
+	if (left)
+		*left = have;
 	if (have <= keep)
 		return 0;
 	m = have - keep;
+	/* private copies first: the region may change under us */
+	memcpy(chain, tc->slot, m * sizeof(chain[0]));
+	memcpy(rest, &tc->slot[m], keep * sizeof(rest[0]));
 	for (i = 0; i < m; i++) {
-		uint32_t idx = tc->slot[i];
+		uint32_t idx = chain[i];
 
 		if (idx >= p->slot_count) {
 			err = pktpool__report(p, -EUCLEAN,
@@ -229,8 +247,15 @@ int pktpool__drain(struct pktpool *p, struct pktpool__tcache *tc,
 		}
 		chain[k++] = idx;
 	}
-	memmove(&tc->slot[0], &tc->slot[m], keep * sizeof(tc->slot[0]));
-	atomic_store_explicit(&tc->count, keep, memory_order_relaxed);
+	/* Empty while it is rewritten: a reader (validate, a survivor)
+	 * never sees a slot twice, only slots in flight. */
+	atomic_store_explicit(&tc->count, 0, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	memcpy(tc->slot, rest, keep * sizeof(rest[0]));
+	/* pairs with the acquire loads of count by other processes */
+	atomic_store_explicit(&tc->count, keep, memory_order_release);
+	if (left)
+		*left = keep;
 	pktpool__add(&tc->drained, m);
 	if (k) {
 		int e = pktpool__push(p, tc, chain, k);
@@ -255,11 +280,40 @@ static void debug_hand_out(struct pktpool *p, uint32_t idx)
 	pktpool__poison_check(p, idx);
 }
 
+/* A thread without a cache entry: one slot off the shared list. */
+static int pop_one(struct pktpool *p, struct pktpool__priv *pv,
+		   struct pktpool__tcache *tc, uint32_t *idx, uint32_t *got)
+{
+	int err;
+
+	if (tc)
+		return pktpool__pop(p, tc, idx, 1, got);
+	/* one transit record per process for these threads */
+	pthread_mutex_lock(&pv->nc_lock);
+	err = pktpool__pop(p, NULL, idx, 1, got);
+	pthread_mutex_unlock(&pv->nc_lock);
+	return err;
+}
+
+static int push_one(struct pktpool *p, struct pktpool__priv *pv,
+		    struct pktpool__tcache *tc, uint32_t idx)
+{
+	int err;
+
+	if (tc)
+		return pktpool__push(p, tc, &idx, 1);
+	pthread_mutex_lock(&pv->nc_lock);
+	err = pktpool__push(p, NULL, &idx, 1);
+	pthread_mutex_unlock(&pv->nc_lock);
+	return err;
+}
+
 PKTPOOL_EXPORT void *pktpool__alloc_slow(struct pktpool *p)
 {
 	struct pktpool__priv *pv;
 	struct pktpool__tcache *tc;
-	uint32_t idx, n, got;
+	uint32_t got[PKTPOOL_BATCH_MAX];
+	uint32_t idx, n, k;
 	int err;
 
 	err = pktpool__handle_get(p, &pv);
@@ -271,8 +325,8 @@ PKTPOOL_EXPORT void *pktpool__alloc_slow(struct pktpool *p)
 	}
 	tc = pktpool__thread_cache(p, &err);
 	if (!tc || pv->nocache) {
-		err = pktpool__pop(p, tc, &idx, 1, &got);
-		if (err || !got)
+		err = pop_one(p, pv, tc, &idx, &n);
+		if (err || !n)
 			goto fail;
 		/* as if it went through the cache */
 		if (tc)
@@ -283,29 +337,38 @@ PKTPOOL_EXPORT void *pktpool__alloc_slow(struct pktpool *p)
 		goto out;
 	}
 
-	for (;;) {
-		n = atomic_load_explicit(&tc->count, memory_order_relaxed);
-		if (n > p->cap) {
-			pktpool__report(p, -EUCLEAN,
-				"thread cache count %u exceeds %u; cache dropped",
-				n, p->cap);
-			n = 0;
-		}
-		if (n == 0) {
-			err = pktpool__pop(p, tc, tc->slot, pv->batch, &n);
-			atomic_store_explicit(&tc->count, n, memory_order_relaxed);
-			pktpool__add(&tc->filled, n);
-			if (err || n == 0)
-				goto fail;
-		}
-		idx = tc->slot[n - 1];
-		atomic_store_explicit(&tc->count, n - 1, memory_order_relaxed);
+	n = atomic_load_explicit(&tc->count, memory_order_relaxed);
+	if (n > p->cap) {
+		pktpool__report(p, -EUCLEAN,
+			"thread cache count %u exceeds %u; cache dropped",
+			n, p->cap);
+		n = 0;
+	}
+	while (n) {
+		/* debug and no-cache handles come here; others when the
+		 * fast path refused a hostile index */
+		idx = tc->slot[--n];
+		atomic_store_explicit(&tc->count, n, memory_order_relaxed);
 		if (idx < p->slot_count)
-			break;
+			goto out;
 		pktpool__report(p, -EUCLEAN,
 			"thread cache holds slot %u of %u; skipped", idx,
 			p->slot_count);
 	}
+	/*
+	 * Refill into private memory: the indices we tag and hand out are
+	 * the ones we popped, not what the region says after (anyone who can
+	 * write the region could aim our stores anywhere otherwise).
+	 */
+	err = pktpool__pop(p, tc, got, pv->batch, &k);
+	pktpool__add(&tc->filled, k);
+	if (k == 0) {
+		atomic_store_explicit(&tc->count, 0, memory_order_relaxed);
+		goto fail;
+	}
+	memcpy(tc->slot, got, (k - 1) * sizeof(got[0]));
+	atomic_store_explicit(&tc->count, k - 1, memory_order_relaxed);
+	idx = got[k - 1];
 out:
 	if (pv->debug)
 		debug_hand_out(p, idx);
@@ -322,12 +385,17 @@ fail:
 
 /*
  * Make the slot this process's: a slot another process allocated (and
- * handed over) is re-tagged by CAS, so it races safely with a survivor
- * reclaiming the allocator. 0, -EALREADY (on the shared list), -EBUSY.
+ * handed over) is re-tagged by CAS, the slot's linearization point, so it
+ * races safely with a survivor reclaiming the allocator: a slot a
+ * reclaimer took first (TAG_RECLAIM) is refused with -ESTALE. In debug
+ * mode only a slot handed out (TAG_INUSE) moves; anything else is a
+ * double free, refused without touching the tag. 0, -EALREADY (free),
+ * -ESTALE, -EBUSY.
  */
 static int take_ownership(struct pktpool *p, uint32_t idx, uint8_t *tagp)
 {
 	uint8_t tag = atomic_load_explicit(&p->tag[idx], memory_order_relaxed);
+	bool debug = p->priv->debug;
 	int tries;
 
 	for (tries = 0; tries < 64; tries++) {
@@ -337,12 +405,18 @@ static int take_ownership(struct pktpool *p, uint32_t idx, uint8_t *tagp)
 		if (owner == 0)
 			return pktpool__report(p, -EALREADY,
 				"free of slot %u that is already free", idx);
+		if (state == TAG_RECLAIM)
+			return pktpool__report(p, -ESTALE,
+				"slot %u is being reclaimed from a dead owner",
+				idx);
 		if (owner == p->owner) {
 			*tagp = tag;
 			return 0;
 		}
-		if (state == TAG_FREE)
-			state = TAG_CACHED;
+		if (debug && state != TAG_INUSE)
+			return pktpool__report(p, -EALREADY,
+				"double free of slot %u (cached by process %u)",
+				idx, owner);
 		if (atomic_compare_exchange_weak_explicit(&p->tag[idx], &tag,
 				TAG(p->owner, state), memory_order_relaxed,
 				memory_order_relaxed)) {
@@ -385,7 +459,7 @@ static int free_one(struct pktpool *p, struct pktpool__priv *pv,
 	}
 
 	if (!tc || pv->nocache) {
-		err = pktpool__push(p, tc, &idx, 1);
+		err = push_one(p, pv, tc, idx);
 		if (err)
 			return err;
 		if (tc)
@@ -400,12 +474,18 @@ static int free_one(struct pktpool *p, struct pktpool__priv *pv,
 		n = 0;
 		atomic_store_explicit(&tc->count, 0, memory_order_relaxed);
 	}
-	if (n == p->cap) {
-		pktpool__drain(p, tc, p->cap - pv->batch);
-		n = atomic_load_explicit(&tc->count, memory_order_relaxed);
+	if (n >= p->cap)
+		pktpool__drain(p, tc, p->cap - pv->batch, &n);
+	/* n is what this thread wrote, checked again all the same */
+	if (n >= p->cap) {
+		err = push_one(p, pv, tc, idx);
+		if (err)
+			return err;
+		pktpool__add(&tc->drained, 1);
+	} else {
+		tc->slot[n] = idx;
+		atomic_store_explicit(&tc->count, n + 1, memory_order_relaxed);
 	}
-	tc->slot[n] = idx;
-	atomic_store_explicit(&tc->count, n + 1, memory_order_relaxed);
 out:
 	if (tc)
 		pktpool__add(&tc->frees, 1);
@@ -524,7 +604,7 @@ PKTPOOL_EXPORT int pktpool_flush_cache(struct pktpool *p)
 		return err;
 	if (!t || !t->tc[p->hid])
 		return 0;
-	return pktpool__drain(p, t->tc[p->hid], 0);
+	return pktpool__drain(p, t->tc[p->hid], 0, NULL);
 }
 
 /* Called with pktpool__lock held: forget p in every thread of ours. */
@@ -533,7 +613,7 @@ static void forget_in_thread(struct pktpool *p, struct pktpool__thread *t)
 	struct pktpool__tcache *tc = t->tc[p->hid];
 
 	if (tc) {
-		pktpool__drain(p, tc, 0);
+		pktpool__drain(p, tc, 0, NULL);
 		pktpool__tcache_release(p, tc);
 	}
 	t->tc[p->hid] = NULL;
@@ -558,8 +638,9 @@ static void thread_exit(void *arg)
 {
 	struct pktpool__thread *t = arg;
 	uint32_t hid;
+	int cs;
 
-	pthread_mutex_lock(&pktpool__lock);
+	pktpool__lock_take(&cs);
 	for (hid = 0; hid < PKTPOOL_HANDLES_MAX; hid++) {
 		struct pktpool *p = &pktpool__handles[hid];
 
@@ -572,7 +653,7 @@ static void thread_exit(void *arg)
 	thread_unlink(t);
 	if (self == t)
 		self = NULL;
-	pthread_mutex_unlock(&pktpool__lock);
+	pktpool__lock_give(cs);
 	free(t);
 }
 
@@ -599,8 +680,16 @@ void pktpool__fork_child(void)
 		struct pktpool *p = &pktpool__handles[hid];
 
 		if (p->priv) {
-			p->priv->owner = 0;
-			p->owner = PKTPOOL__TAG_OWNER + 1;
+			struct pktpool__priv *pv = p->priv;
+
+			pv->owner = 0;
+			p->owner = OWNER_NONE;
+			/* The parent's lock description: its entries stay
+			 * held by the parent alone. */
+			if (pv->lockfd >= 0)
+				close(pv->lockfd);
+			pv->lockfd = -1;
+			pthread_mutex_init(&pv->nc_lock, NULL);
 		}
 	}
 }

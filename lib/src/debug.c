@@ -20,6 +20,7 @@ int pktpool__report(struct pktpool *p, int err, const char *fmt, ...)
 	struct pktpool__priv *pv = p ? p->priv : NULL;
 	char msg[256];
 	va_list ap;
+	int cs;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -28,11 +29,14 @@ int pktpool__report(struct pktpool *p, int err, const char *fmt, ...)
 	if (pv && pv->hdr)
 		atomic_fetch_add_explicit(&pv->hdr->errors, 1,
 					  memory_order_relaxed);
+	/* Callers may hold a lock: not a cancellation point. */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
 	if (pv && pv->errfn)
 		pv->errfn(p, err, msg, pv->errarg);
 	else
 		fprintf(stderr, "libpktpool[%d]: %s: %s (%s)\n", (int)getpid(),
 			pv ? pv->name : "?", msg, pktpool_strerror(err));
+	pthread_setcancelstate(cs, &cs);
 	return err;
 }
 
@@ -60,6 +64,13 @@ void pktpool__poison(struct pktpool *p, uint32_t idx)
 	memset(slot_ptr(p, idx), PKTPOOL_POISON, p->slot_size);
 }
 
+/* Debug, at layout: every slot poisoned (before the region is visible). */
+void pktpool__poison_all(struct pktpool__priv *pv)
+{
+	memset(pv->base + pv->lay.off_slots, PKTPOOL_POISON,
+	       (size_t)pv->lay.slot_count * pv->lay.slot_size);
+}
+
 /* Debug: -EBADMSG when a free slot was written to since it was poisoned. */
 int pktpool__poison_check(struct pktpool *p, uint32_t idx)
 {
@@ -72,11 +83,17 @@ int pktpool__poison_check(struct pktpool *p, uint32_t idx)
 
 		memcpy(&v, s + off, 8);
 		if (v != want) {
-			while (s[off] == PKTPOOL_POISON)
-				off++;
+			unsigned char b[8];
+			uint32_t k = 0;
+
+			/* our copy: another process may change the slot
+			 * meanwhile, and the slot may end at a guard page */
+			memcpy(b, &v, 8);
+			while (k < 7 && b[k] == PKTPOOL_POISON)
+				k++;
 			return pktpool__report(p, -EBADMSG,
 				"slot %u written after free (byte %u is 0x%02x)",
-				idx, off, s[off]);
+				idx, off + k, b[k]);
 		}
 	}
 	return 0;

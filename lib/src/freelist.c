@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
  * The shared free list: a lock-free stack of slot indices whose head is one
- * 64-bit word (index, generation) changed only by CAS, and whose links live
- * in the region's next[] array, never in the slots. Every successful CAS
- * bumps the generation, so a head read, a walk and a CAS that succeeds
- * prove nothing was pushed or popped meanwhile (ABA-safe across processes).
+ * 16-byte word (index, count, 64-bit generation) changed only by CAS, and
+ * whose links live in the region's next[] array, never in the slots. Every
+ * successful CAS bumps the generation, so a head read, a walk and a CAS
+ * that succeeds prove nothing was pushed or popped meanwhile (ABA-safe
+ * across processes, for good: the generation does not wrap).
  *
  * Chains move whole: a refill walks up to a batch of links from the head
  * and takes them with one CAS; a drain links its slots privately and puts
  * them on with one CAS.
  *
- * Before each CAS the caller's thread cache records what it is about to do
- * (transit_*) and right after it that it is done; a pop tags its chain as
- * ours after the CAS, a push tags its chain free before it. So a survivor
- * can tell, for a process killed at any point, which slots were in flight
- * and where they are, except for a kill between the last tag store and the
- * mark after the CAS (see proc.c).
+ * Before each CAS the caller records what it is about to do (the transit
+ * record: its thread cache's, or for a thread without a cache its process
+ * entry's, one such thread at a time) and right after it that it is done;
+ * a pop tags its chain as ours after the CAS, a push tags its chain free
+ * before it. A survivor reads the record of a process that died (proc.c)
+ * and settles where the chain is, or counts it as uncertain.
  */
 #include <errno.h>
 
@@ -23,34 +24,79 @@
 
 #define CAS_TRIES_MAX	(1u << 24)	/* others keep winning: give up */
 
-static void transit_begin(struct pktpool__tcache *tc, uint32_t op,
-			  uint32_t first, uint32_t n, uint64_t head)
+static struct pktpool__proc *proc_entry(struct pktpool *p)
 {
-	if (!tc)
-		return;
-	atomic_store_explicit(&tc->transit_first, first, memory_order_relaxed);
-	atomic_store_explicit(&tc->transit_n, n, memory_order_relaxed);
-	atomic_store_explicit(&tc->transit_head, head, memory_order_relaxed);
-	/* [F] pairs with the acquire load of transit_op in proc.c */
-	atomic_store_explicit(&tc->transit_op, op, memory_order_release);
+	return &p->priv->hdr->proc[p->owner - 1];
 }
 
-static void transit_mark(struct pktpool__tcache *tc, uint32_t op)
+static void transit_begin(struct pktpool *p, struct pktpool__tcache *tc,
+			  uint32_t op, uint32_t first, uint32_t n,
+			  struct hv expect)
 {
-	if (!tc)
-		return;
-	/* [F] pairs with the acquire load of transit_op in proc.c */
-	atomic_store_explicit(&tc->transit_op, op, memory_order_release);
+	if (tc) {
+		atomic_store_explicit(&tc->transit_first, first,
+				      memory_order_relaxed);
+		atomic_store_explicit(&tc->transit_n, n, memory_order_relaxed);
+		atomic_store_explicit(&tc->transit_lo, expect.lo,
+				      memory_order_relaxed);
+		atomic_store_explicit(&tc->transit_gen, expect.gen,
+				      memory_order_relaxed);
+		/* [F] pairs with the acquire load of transit_op in proc.c */
+		atomic_store_explicit(&tc->transit_op, op, memory_order_release);
+	} else {
+		struct pktpool__proc *e = proc_entry(p);
+
+		atomic_store_explicit(&e->t_first, first, memory_order_relaxed);
+		atomic_store_explicit(&e->t_gen, expect.gen,
+				      memory_order_relaxed);
+		/* [F] pairs with the acquire load of t_op in proc.c */
+		atomic_store_explicit(&e->t_op, op | n << 8,
+				      memory_order_release);
+	}
 }
 
-static void transit_end(struct pktpool__tcache *tc)
+/* The head the next CAS attempt expects. */
+static void transit_expect(struct pktpool *p, struct pktpool__tcache *tc,
+			   struct hv expect)
 {
-	if (!tc)
-		return;
-	/* [F] pairs with the acquire load of transit_op in proc.c: the tags
-	 * written before are visible to whoever sees the record cleared. */
-	atomic_store_explicit(&tc->transit_op, TRANSIT_NONE,
-			      memory_order_release);
+	if (tc) {
+		atomic_store_explicit(&tc->transit_lo, expect.lo,
+				      memory_order_relaxed);
+		atomic_store_explicit(&tc->transit_gen, expect.gen,
+				      memory_order_relaxed);
+	} else {
+		atomic_store_explicit(&proc_entry(p)->t_gen, expect.gen,
+				      memory_order_relaxed);
+	}
+}
+
+static void transit_mark(struct pktpool *p, struct pktpool__tcache *tc,
+			 uint32_t op)
+{
+	if (tc) {
+		/* [F] pairs with the acquire load of transit_op in proc.c */
+		atomic_store_explicit(&tc->transit_op, op, memory_order_release);
+	} else {
+		struct pktpool__proc *e = proc_entry(p);
+		uint32_t v = atomic_load_explicit(&e->t_op,
+						  memory_order_relaxed);
+
+		/* [F] pairs with the acquire load of t_op in proc.c */
+		atomic_store_explicit(&e->t_op, (v & ~0xffu) | op,
+				      memory_order_release);
+	}
+}
+
+static void transit_end(struct pktpool *p, struct pktpool__tcache *tc)
+{
+	/* [F]: the tags written before are visible to whoever sees the
+	 * record cleared */
+	if (tc)
+		atomic_store_explicit(&tc->transit_op, TRANSIT_NONE,
+				      memory_order_release);
+	else
+		atomic_store_explicit(&proc_entry(p)->t_op, TRANSIT_NONE,
+				      memory_order_release);
 }
 
 static void peak_update(struct pktpool__hdr *h, uint64_t out)
@@ -64,8 +110,11 @@ static void peak_update(struct pktpool__hdr *h, uint64_t out)
 }
 
 /*
- * Take up to want slots off the shared list into out[], tagged as cached
- * by this process. *got is how many (0 when the list is empty).
+ * Take up to want slots off the shared list into out[] (private memory),
+ * tagged as cached by this process. *got is how many (0 when the list is
+ * empty). A slot that comes off the list not tagged free (a cycle in the
+ * links, a slot on the list twice, a hostile tag) is reported and kept
+ * back: never handed out twice.
  */
 int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 		 uint32_t *out, uint32_t want, uint32_t *got)
@@ -73,22 +122,27 @@ int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 	struct pktpool__priv *pv = p->priv;
 	struct pktpool__hdr *h = pv->hdr;
 	const uint32_t n = p->slot_count;
-	uint64_t head, fc;
-	uint32_t first, cur, nx, rest, k, i, tries = 0;
+	struct hv head;
+	uint32_t first, cur, nx, rest, k, i, c, tries = 0, bad = 0;
+	int err = 0;
 
 	*got = 0;
 	if (want == 0)
 		return 0;
-	/* [C] pairs with the release CAS [B] in pktpool__push_chain() */
-	head = atomic_load_explicit(&h->head, memory_order_acquire);
+	head = head_load(&h->head);
 	for (;;) {
-		if (++tries > CAS_TRIES_MAX)
+		if (++tries > CAS_TRIES_MAX) {
+			transit_end(p, tc);
 			return -EBUSY;
-		first = head_idx(head);
-		if (first == PKTPOOL_NIL)
+		}
+		first = hv_idx(head);
+		if (first == PKTPOOL_NIL) {
+			if (tries > 1)
+				transit_end(p, tc);
 			return 0;
+		}
 		if (first >= n)
-			goto corrupt;
+			goto check;
 		k = 0;
 		cur = first;
 		/*
@@ -97,7 +151,7 @@ int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 		 * link at once instead of one miss after another.
 		 */
 		{
-			const char *l = (const char *)&p->priv->next[first & ~15u];
+			const char *l = (const char *)&pv->next[first & ~15u];
 
 			__builtin_prefetch(l - 64);
 			__builtin_prefetch(l);
@@ -105,12 +159,11 @@ int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 			__builtin_prefetch(l + 128);
 		}
 		out[k++] = cur;
-		rest = PKTPOOL_NIL;
 		for (;;) {
-			nx = atomic_load_explicit(&p->priv->next[cur],
+			nx = atomic_load_explicit(&pv->next[cur],
 						  memory_order_relaxed);
 			if (nx != PKTPOOL_NIL && nx >= n)
-				goto bad_link;
+				goto check;
 			if (k == want || nx == PKTPOOL_NIL) {
 				rest = nx;
 				break;
@@ -118,83 +171,89 @@ int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 			out[k++] = nx;
 			cur = nx;
 		}
-		transit_begin(tc, TRANSIT_POP, first, k, head);
-		/* [B]/[C] acq_rel: acquire pairs with the release CAS [B] of
-		 * the pusher; release publishes the transit record. */
-		if (atomic_compare_exchange_weak_explicit(&h->head, &head,
-				head_make(rest, head_gen(head) + 1),
-				memory_order_acq_rel, memory_order_acquire))
+		c = hv_count(head);
+		transit_begin(p, tc, TRANSIT_POP, first, k, head);
+		/* [B]/[C]: pairs with the pusher's CAS; also publishes the
+		 * transit record */
+		if (head_cas(&h->head, &head,
+			     hv_make(rest, c >= k ? c - k : 0, head.gen + 1)))
 			break;
+		transit_expect(p, tc, head);
 		continue;
-bad_link:
+check:
 		/* A link read while another thread was relinking that slot
-		 * is garbage only if the head moved meanwhile. */
-		/* [C] pairs with the release CAS [B] in push_chain() */
-		if (atomic_load_explicit(&h->head, memory_order_acquire) ==
-		    head)
-			goto corrupt;
-		/* [C] pairs with the release CAS [B] in push_chain() */
-		head = atomic_load_explicit(&h->head, memory_order_acquire);
+		 * is garbage only if the head has not moved meanwhile. */
+		{
+			struct hv now = head_snapshot(&h->head);
+
+			if (hv_eq(now, head)) {
+				transit_end(p, tc);
+				return pktpool__report(p, -EUCLEAN,
+					"free list corrupt: a link from the head (slot %u, gen %llu) leaves the %u slots",
+					first, (unsigned long long)head.gen, n);
+			}
+			head = now;
+		}
 	}
 
-	/* The count right after the CAS, before the mark: a survivor that
-	 * sees POPPED knows both happened. */
-	fc = atomic_fetch_sub_explicit(&h->free_count, k, memory_order_relaxed);
-	transit_mark(tc, TRANSIT_POPPED);
-	for (i = 0; i < k; i++)
-		atomic_store_explicit(&p->tag[out[i]], TAG(p->owner, TAG_CACHED),
-				      memory_order_relaxed);
-	transit_end(tc);
-	if (fc >= k && fc <= n)
-		peak_update(h, n - (fc - k));
-	*got = k;
-	return 0;
+	transit_mark(p, tc, TRANSIT_POPPED);
+	for (i = 0; i < k; i++) {
+		uint32_t idx = out[i];
+		uint8_t t = atomic_load_explicit(&p->tag[idx],
+						 memory_order_relaxed);
 
-corrupt:
-	transit_end(tc);
-	return pktpool__report(p, -EUCLEAN,
-		"free list corrupt: head %u gen %u points out of range (%u slots)",
-		head_idx(head), head_gen(head), n);
+		if (t != TAG(0, TAG_FREE)) {
+			bad++;
+			continue;
+		}
+		atomic_store_explicit(&p->tag[idx], TAG(p->owner, TAG_CACHED),
+				      memory_order_relaxed);
+		out[i - bad] = idx;
+	}
+	transit_end(p, tc);
+	if (c >= k && c <= n)
+		peak_update(h, n - (c - k));
+	if (bad)
+		err = pktpool__report(p, -EUCLEAN,
+			"%u slots came off the free list not tagged free (a cycle, or a slot listed twice); kept back",
+			bad);
+	*got = k - bad;
+	return *got ? 0 : err;
 }
 
 /*
- * Put a chain first..last of n slots, already linked through next[], on
- * the shared list with one CAS.
+ * Put a chain first..last of n slots, already linked through next[] and
+ * tagged free, on the shared list with one CAS.
  */
-int pktpool__push_chain(struct pktpool *p, struct pktpool__tcache *tc,
-			uint32_t first, uint32_t last, uint32_t n)
+static int push_chain(struct pktpool *p, struct pktpool__tcache *tc,
+		      uint32_t first, uint32_t last, uint32_t n)
 {
 	struct pktpool__hdr *h = p->priv->hdr;
-	uint64_t head;
+	struct hv head = head_load(&h->head);
 	uint32_t tries = 0;
 
-	head = atomic_load_explicit(&h->head, memory_order_relaxed);
 	for (;;) {
 		if (++tries > CAS_TRIES_MAX)
 			return -EBUSY;
-		atomic_store_explicit(&p->priv->next[last], head_idx(head),
+		atomic_store_explicit(&p->priv->next[last], hv_idx(head),
 				      memory_order_relaxed);
-		if (tc)
-			atomic_store_explicit(&tc->transit_head, head,
-					      memory_order_relaxed);
+		transit_expect(p, tc, head);
 		/* [B] pairs with the acquire load/CAS [C] in pktpool__pop():
 		 * links, tags and slot contents written before are visible to
 		 * whoever pops these slots. */
-		if (atomic_compare_exchange_weak_explicit(&h->head, &head,
-				head_make(first, head_gen(head) + 1),
-				memory_order_release, memory_order_relaxed))
+		if (head_cas(&h->head, &head,
+			     hv_make(first, hv_count(head) + n, head.gen + 1)))
 			break;
 	}
-	atomic_fetch_add_explicit(&h->free_count, n, memory_order_relaxed);
-	transit_mark(tc, TRANSIT_PUSHED);
+	transit_mark(p, tc, TRANSIT_PUSHED);
 	return 0;
 }
 
 /*
- * Link idx[0..n) into a chain, tag it free and push it. The tags change
- * before the CAS: after it, another thread of this process could pop a
- * slot and tag it with the same owner id, and clearing that would be
- * wrong.
+ * Link idx[0..n) (private memory, every index checked by the caller) into
+ * a chain, tag it free and push it. The tags change before the CAS:
+ * after it, another thread of this process could pop a slot and tag it
+ * with the same owner id, and clearing that would be wrong.
  */
 int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 		  const uint32_t *idx, uint32_t n)
@@ -208,13 +267,14 @@ int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 	for (i = 0; i + 1 < n; i++)
 		atomic_store_explicit(&p->priv->next[idx[i]], idx[i + 1],
 				      memory_order_relaxed);
-	transit_begin(tc, TRANSIT_PUSH, idx[0], n,
-		      atomic_load_explicit(&p->priv->hdr->head,
-					   memory_order_relaxed));
+	transit_begin(p, tc, TRANSIT_PUSH, idx[0], n,
+		      head_load(&p->priv->hdr->head));
+	/* whoever sees a tag below free sees the record (validate) */
+	atomic_thread_fence(memory_order_release);
 	for (i = 0; i < n; i++)
 		atomic_store_explicit(&p->tag[idx[i]], TAG(0, TAG_FREE),
 				      memory_order_relaxed);
-	err = pktpool__push_chain(p, tc, idx[0], idx[n - 1], n);
-	transit_end(tc);
+	err = push_chain(p, tc, idx[0], idx[n - 1], n);
+	transit_end(p, tc);
 	return err;
 }

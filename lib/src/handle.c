@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -23,6 +24,20 @@ pthread_mutex_t pktpool__lock = PTHREAD_MUTEX_INITIALIZER;
 unsigned int pktpool__fork_gen;
 
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+void pktpool__lock_take(int *cancel_state)
+{
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, cancel_state);
+	pthread_mutex_lock(&pktpool__lock);
+}
+
+void pktpool__lock_give(int cancel_state)
+{
+	int unused;
+
+	pthread_mutex_unlock(&pktpool__lock);
+	pthread_setcancelstate(cancel_state, &unused);
+}
 
 static void atfork_prepare(void)
 {
@@ -73,9 +88,11 @@ int pktpool__handle_alloc(struct pktpool **out)
 	if (!pv)
 		return -ENOMEM;
 	pv->fd = -1;
+	pv->lockfd = -1;
+	pthread_mutex_init(&pv->nc_lock, NULL);
 	memset(&pktpool__handles[i], 0, sizeof(pktpool__handles[i]));
 	pktpool__handles[i].hid = i;
-	pktpool__handles[i].owner = PKTPOOL__TAG_OWNER + 1; /* matches no tag */
+	pktpool__handles[i].owner = OWNER_NONE;
 	pktpool__handles[i].priv = pv;
 	*out = &pktpool__handles[i];
 	return 0;
@@ -86,8 +103,13 @@ void pktpool__handle_free(struct pktpool *p)
 {
 	uint32_t hid = p->hid;
 
+	if (p->priv) {
+		if (p->priv->lockfd >= 0)
+			close(p->priv->lockfd);
+		pthread_mutex_destroy(&p->priv->nc_lock);
+	}
 	free(p->priv);
 	memset(p, 0, sizeof(*p));
 	p->hid = hid;
-	p->owner = PKTPOOL__TAG_OWNER + 1;
+	p->owner = OWNER_NONE;
 }

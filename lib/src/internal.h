@@ -6,17 +6,19 @@
  * Memory-ordering pairs used throughout (every acquire/release names one):
  *  [A] creator: header published by a release store of magic;
  *      attacher: acquire load of magic before reading the header.
- *  [B] shared-list push: release CAS of head, after the pushed slots'
- *      links, tags and contents were written;
- *      [C] shared-list pop: acquire load/CAS of head before reading links
- *      and before the slots' contents are handed to the caller.
- *  [D] process entry: release store of state ALIVE/EXITED after pid and
- *      start time; reclaimer's acquire load of state before reading them.
+ *  [B] shared-list push: the head CAS (a full barrier), after the pushed
+ *      slots' links, tags and contents were written;
+ *      [C] shared-list pop: acquire load of the head, and the head CAS,
+ *      before reading links and before the slots go to the caller.
+ *  [D] process entry: release store of state ALIVE/EXITED/FREE after its
+ *      other fields; acquire load of state by whoever holds the entry's
+ *      lock next. The lock itself (a syscall each side) orders the rest.
  *  [E] thread cache entry: release store of owner 0 after the entry was
  *      emptied; claimer's acquire CAS of owner before resetting it.
  *  [F] transit record: release stores of transit_op (begin, done, end)
  *      after the fields and tags they cover; a survivor's acquire load of
- *      transit_op before reading them.
+ *      transit_op before reading them (the dead process's stores are all
+ *      visible by then: its lock was released at its exit).
  *
  * Relaxed everywhere else: counters, tags (changed only by the slot's
  * owner or by CAS), the thread cache fields (one writer).
@@ -40,7 +42,7 @@
 #define PKTPOOL_MAGIC		0x314c4f4f50544b50ull	/* "PKTPOOL1" */
 /* In magic while one process lays the header out; see hdr_claim(). */
 #define PKTPOOL_MAGIC_CLAIMED	0x2e2e2e4c4f4f504bull	/* "KPOOL..." */
-#define PKTPOOL_LAYOUT_VERSION	1u
+#define PKTPOOL_LAYOUT_VERSION	3u	/* 3: rx, fill, tx rings; 2: 128-bit head, entry locks */
 #define PKTPOOL_PAGE		4096u
 #define PKTPOOL_HDR_SIZE	PKTPOOL_PAGE
 #define PKTPOOL_CTRL_SIZE	16384u		/* = PKTPOOL_REGION_CTRL_SIZE */
@@ -52,20 +54,33 @@
 /* Region header flags. */
 #define PKTPOOL_HDR_F_DEBUG	(1u << 0)
 
-/* Slot tag: owner in bits 0..5 (PKTPOOL__TAG_OWNER), state in 6..7. */
+/*
+ * Slot tag: owner in bits 0..5 (PKTPOOL__TAG_OWNER), state in 6..7. Owner 0
+ * is only ever TAG_FREE. The tag is each slot's one linearization point:
+ * whoever changes it by CAS from a dead or handing-over owner has the slot.
+ */
 #define TAG_STATE_SHIFT		6
 #define TAG_FREE		(0u << TAG_STATE_SHIFT)	/* on the shared list */
-#define TAG_CACHED		(1u << TAG_STATE_SHIFT)	/* in a thread cache */
+#define TAG_CACHED		(1u << TAG_STATE_SHIFT)	/* owned (cache or user) */
 #define TAG_INUSE		(2u << TAG_STATE_SHIFT)	/* debug: with a user */
+#define TAG_RECLAIM		(3u << TAG_STATE_SHIFT)	/* taken by a reclaimer,
+							 * on its way to the list */
 #define TAG_STATE_MASK		(3u << TAG_STATE_SHIFT)
 #define TAG(owner, state)	((uint8_t)((owner) | (state)))
+_Static_assert(TAG_CACHED == PKTPOOL__TAG_CACHED, "cached tag");
 
-/* Process table entry states. */
+/* pktpool.owner of a handle not registered: no tag has these bits. */
+#define OWNER_NONE		0x100u
+
+/*
+ * Process table entry states. Only the holder of the entry's lock (see
+ * proc.c) changes its state.
+ */
 enum {
 	PROC_FREE = 0,
-	PROC_CLAIMING,		/* being filled in by its process */
+	PROC_CLAIMING,		/* being filled in (the lock says whose) */
 	PROC_ALIVE,
-	PROC_EXITED,		/* detached with slots still charged to it */
+	PROC_EXITED,		/* detached with slots still charged */
 	PROC_RECLAIMING,	/* a survivor is returning its slots */
 };
 
@@ -78,22 +93,120 @@ enum {
 	TRANSIT_PUSHED,		/* CAS done, untagging the chain */
 };
 
-/* Free-list head: slot index in the low 32 bits, generation above. */
-static inline uint64_t head_make(uint32_t idx, uint32_t gen)
-{
-	return (uint64_t)gen << 32 | idx;
-}
-static inline uint32_t head_idx(uint64_t h) { return (uint32_t)h; }
-static inline uint32_t head_gen(uint64_t h) { return (uint32_t)(h >> 32); }
+/*
+ * Free-list head, 16 bytes changed by one 128-bit CAS: lo = first slot
+ * index | free count << 32, gen = 64-bit generation bumped by every CAS.
+ * A generation cannot come round again (2^64 CAS), so a head read, a walk
+ * and a CAS that succeeds prove nothing moved meanwhile; the count moves
+ * with the list, so it is exact whenever the head is.
+ */
+struct pktpool__head {
+	_Atomic uint64_t lo;
+	_Atomic uint64_t gen;
+} __attribute__((aligned(16)));
 
-/* 32 bytes. Entry i describes owner id i + 1. */
+struct hv {			/* a head value, private */
+	uint64_t lo, gen;
+};
+
+static inline uint32_t hv_idx(struct hv v) { return (uint32_t)v.lo; }
+static inline uint32_t hv_count(struct hv v) { return (uint32_t)(v.lo >> 32); }
+static inline struct hv hv_make(uint32_t idx, uint32_t count, uint64_t gen)
+{
+	struct hv v = { (uint64_t)count << 32 | idx, gen };
+
+	return v;
+}
+
+#ifdef __SANITIZE_THREAD__
+/* TSan cannot see the CAS below (and its own 16-byte CAS is a lock local
+ * to the process): tell it about the ordering by hand. */
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define head_tsan_release(h)	__tsan_release(h)
+#define head_tsan_acquire(h)	__tsan_acquire(h)
+#else
+#define head_tsan_release(h)	do { } while (0)
+#define head_tsan_acquire(h)	do { } while (0)
+#endif
+
+/*
+ * CAS the head from *expect to want; on failure *expect is the current
+ * value, read atomically. A full barrier either way ([B], [C]). On x86-64
+ * this is lock cmpxchg16b, lock-free across processes (GCC's own 16-byte
+ * atomics may call libatomic, which need not be).
+ */
+static inline bool head_cas(struct pktpool__head *h, struct hv *expect,
+			    struct hv want)
+{
+	bool ok;
+
+	head_tsan_release(h);
+#if defined(__x86_64__)
+	__asm__ __volatile__("lock cmpxchg16b %1"
+			     : "=@ccz"(ok), "+m"(*h),
+			       "+a"(expect->lo), "+d"(expect->gen)
+			     : "b"(want.lo), "c"(want.gen)
+			     : "memory");
+#else
+	{
+		typedef unsigned __int128 u128 __attribute__((may_alias));
+		u128 e = (u128)expect->gen << 64 | expect->lo;
+		u128 w = (u128)want.gen << 64 | want.lo;
+		u128 old = __sync_val_compare_and_swap((u128 *)h, e, w);
+
+		ok = old == e;
+		expect->lo = (uint64_t)old;
+		expect->gen = (uint64_t)(old >> 64);
+	}
+#endif
+	head_tsan_acquire(h);
+	return ok;
+}
+
+/* The head, read atomically (a CAS that changes nothing). */
+static inline struct hv head_snapshot(struct pktpool__head *h)
+{
+	struct hv v = { 0, 0 };
+
+	head_cas(h, &v, v);
+	return v;
+}
+
+/*
+ * The head, read cheaply: the two halves may be from different moments,
+ * which only makes the CAS that follows fail and return the real value.
+ * The generation first: a CAS that succeeds with (lo, gen) read this way
+ * proves the head was (lo, gen) from the generation load on, so the links
+ * read after lo (acquire) are the list's.
+ */
+static inline struct hv head_load(struct pktpool__head *h)
+{
+	struct hv v;
+
+	/* [C] pairs with the head CAS [B] of the pusher */
+	v.gen = atomic_load_explicit(&h->gen, memory_order_acquire);
+	v.lo = atomic_load_explicit(&h->lo, memory_order_acquire);
+	return v;
+}
+
+static inline bool hv_eq(struct hv a, struct hv b)
+{
+	return a.lo == b.lo && a.gen == b.gen;
+}
+
+/*
+ * 32 bytes. Entry i describes owner id i + 1, and is held by whoever holds
+ * the OFD lock on its byte of the region's file (see proc.c).
+ */
 struct pktpool__proc {
 	_Atomic uint32_t state;
-	_Atomic int32_t pid;
-	_Atomic uint64_t start_time;	/* field 22 of /proc/PID/stat */
-	_Atomic int32_t reclaimer;	/* pid of the survivor reclaiming it */
-	_Atomic uint32_t epoch;		/* bumped at every claim */
-	uint64_t __pad;
+	_Atomic int32_t pid;		/* as its process saw it; a label */
+	_Atomic uint64_t lock_id;	/* file its lock is on (dev, inode) */
+	/* transit record of the process's threads without a cache */
+	_Atomic uint32_t t_op;		/* op | n << 8 */
+	_Atomic uint32_t t_first;
+	_Atomic uint64_t t_gen;		/* generation the CAS expects */
 };
 
 /*
@@ -113,9 +226,8 @@ struct pktpool__hdr {
 	uint64_t size;
 	uint64_t off_slots;
 	uint8_t __pad0[16];
-	/* 64: the shared free list, one line. */
-	_Atomic uint64_t head;
-	_Atomic uint64_t free_count;
+	/* 64: the shared free list and its count, one line. */
+	struct pktpool__head head;
 	uint8_t __pad1[48];
 	/* 128: rarely written counters. */
 	_Atomic uint64_t peak;
@@ -154,6 +266,7 @@ struct pktpool__region {
 	uint32_t slot_size;		/* 0 when the backend does not know */
 	uint32_t slot_count;
 	bool sealed;			/* size cannot change under us */
+	bool unnamed;			/* made nameless, publish() names it */
 	uint32_t id;			/* kernel region id */
 	char name[PKTPOOL_NAME_MAX];	/* kernel: the region's name */
 };
@@ -168,6 +281,9 @@ struct pktpool__backend {
 	int (*attach)(const char *name, struct pktpool__region *r);
 	/* Describe a region from an fd already dup'ed into r->fd. */
 	int (*attach_fd)(struct pktpool__region *r);
+	/* Give a created region its name, once laid out (NULL: it has it). */
+	int (*publish)(const struct pktpool_config *cfg,
+		       struct pktpool__region *r);
 	/* Remove a name; also used to undo a failed create. */
 	int (*unlink)(const char *name);
 };
@@ -191,6 +307,12 @@ struct pktpool__priv {
 	_Atomic uint8_t *tag;		/* per-slot tags */
 	struct pktpool__tcache *tcache;	/* PKTPOOL_THREADS_MAX entries */
 	int fd;
+	int lockfd;			/* this process's own open file
+					 * description for entry locks */
+	uint64_t lock_id;
+	pthread_mutex_t nc_lock;	/* threads without a cache: one
+					 * shared-list op at a time (one
+					 * transit record per process) */
 	const struct pktpool__backend *be;
 	char name[PKTPOOL_NAME_MAX];
 	bool live;
@@ -201,7 +323,6 @@ struct pktpool__priv {
 	void *errarg;
 	unsigned int fork_gen;		/* registration is for this fork */
 	pid_t pid;
-	uint64_t start_time;
 	uint32_t owner;			/* 0 until registered */
 };
 
@@ -217,6 +338,12 @@ struct pktpool__thread {
 extern struct pktpool pktpool__handles[PKTPOOL_HANDLES_MAX];
 extern pthread_mutex_t pktpool__lock;
 extern unsigned int pktpool__fork_gen;
+/*
+ * The library lock, with cancellation off while it is held (and restored
+ * after): nothing under it may be a cancellation point that leaves it held.
+ */
+void pktpool__lock_take(int *cancel_state);
+void pktpool__lock_give(int cancel_state);
 int pktpool__handle_get(const struct pktpool *p, struct pktpool__priv **pv);
 int pktpool__handle_alloc(struct pktpool **out);
 void pktpool__handle_free(struct pktpool *p);
@@ -224,17 +351,15 @@ void pktpool__handle_free(struct pktpool *p);
 /* layout.c */
 int pktpool__layout(uint32_t slot_size, uint32_t slot_count,
 		    struct pktpool_layout *lay);
-bool pktpool__hdr_claim(struct pktpool__priv *pv);
 void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags);
 int pktpool__hdr_check(struct pktpool__priv *pv);
+int pktpool__hdr_layout(struct pktpool__priv *pv, uint32_t flags);
 
 /* freelist.c */
 int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 		 uint32_t *out, uint32_t want, uint32_t *got);
 int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 		  const uint32_t *idx, uint32_t n);
-int pktpool__push_chain(struct pktpool *p, struct pktpool__tcache *tc,
-			uint32_t first, uint32_t last, uint32_t n);
 
 /* cache.c */
 int pktpool__register(struct pktpool *p);
@@ -244,20 +369,24 @@ int pktpool__drain_all_local(struct pktpool *p);
 void pktpool__forget_handle(struct pktpool *p);
 void pktpool__fork_child(void);
 int pktpool__drain(struct pktpool *p, struct pktpool__tcache *tc,
-		   uint32_t keep);
+		   uint32_t keep, uint32_t *left);
 void pktpool__tcache_release(struct pktpool *p, struct pktpool__tcache *tc);
 uint64_t pktpool__tcache_allocs(const struct pktpool__tcache *tc);
 
 /* proc.c */
 int pktpool__proc_claim(struct pktpool *p);
 void pktpool__proc_release(struct pktpool *p);
-int pktpool__proc_start_time(pid_t pid, uint64_t *start, bool *dead);
+int pktpool__lock_open(struct pktpool__priv *pv);
+int pktpool__lock_try(struct pktpool__priv *pv, uint32_t byte);
+void pktpool__lock_drop(struct pktpool__priv *pv, uint32_t byte);
+#define LOCK_LAYOUT_BYTE	64	/* entries use bytes 0..62 */
 
 /* debug.c */
 PKTPOOL_COLD int pktpool__report(struct pktpool *p, int err,
 				 const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void pktpool__poison(struct pktpool *p, uint32_t idx);
+void pktpool__poison_all(struct pktpool__priv *pv);
 int pktpool__poison_check(struct pktpool *p, uint32_t idx);
 bool pktpool__env_debug(void);
 

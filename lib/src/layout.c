@@ -10,14 +10,16 @@
  *                    head and count (own cache line), counters (own line),
  *                    process table (at 1024)
  *     4096           PKTPOOL_THREADS_MAX thread caches of 320 bytes
- *   off_fill_ring  fill ring, userspace -> kernel: producer at +0,
- *                  consumer at +64, ring_entries u32 from +128
- *   off_rx_ring    receive ring, kernel -> userspace, the same
+ *   off_rx_ring    receive ring, kernel -> userspace: descriptors
+ *   off_fill_ring  fill ring, userspace -> kernel: u32 slot indices
+ *   off_tx_ring    transmit/verdict ring, userspace -> kernel: descriptors
  *   off_meta       8 bytes per slot: u32 next[] then u8 tag[]
  *   off_slots      the slots
  *
- * Rings, meta and slots each start on a page. The rings are reserved:
- * nothing uses them yet.
+ * Each ring: producer at +0, consumer at +64, flags at +68, ring_entries
+ * entries from +128 (PKTPOOL_RING_HDR), rounded up to a page. Rings, meta
+ * and slots each start on a page. ring.c drives the rings; on the memfd
+ * backend no kernel reads them, but the bytes are the same.
  */
 #include <errno.h>
 #include <string.h>
@@ -56,10 +58,14 @@ int pktpool__layout(uint32_t slot_size, uint32_t slot_count,
 
 	lay->ctrl_size = PKTPOOL_CTRL_SIZE;
 	lay->off_tcache = PKTPOOL_HDR_SIZE;
-	lay->ring_size = page_up(PKTPOOL_RING_HDR + ring * 4);
-	lay->off_fill_ring = PKTPOOL_CTRL_SIZE;
-	lay->off_rx_ring = lay->off_fill_ring + lay->ring_size;
-	lay->off_meta = lay->off_rx_ring + lay->ring_size;
+	lay->rx_ring_size = page_up(PKTPOOL_RING_HDR +
+				    ring * sizeof(struct pktpool_ring_desc));
+	lay->fill_ring_size = page_up(PKTPOOL_RING_HDR + ring * 4);
+	lay->tx_ring_size = lay->rx_ring_size;
+	lay->off_rx_ring = PKTPOOL_CTRL_SIZE;
+	lay->off_fill_ring = lay->off_rx_ring + lay->rx_ring_size;
+	lay->off_tx_ring = lay->off_fill_ring + lay->fill_ring_size;
+	lay->off_meta = lay->off_tx_ring + lay->tx_ring_size;
 	lay->off_next = lay->off_meta;
 	lay->off_tag = lay->off_meta + (uint64_t)slot_count * 4;
 	lay->off_slots = lay->off_meta +
@@ -79,25 +85,11 @@ PKTPOOL_EXPORT int pktpool_layout(uint32_t slot_size, uint32_t slot_count,
 }
 
 /*
- * Whoever first finds the header all zero lays it out: the creator, or,
- * for a kernel region someone else created (pktpoolctl region create,
- * apply), the first process to attach it. The CAS makes that one process.
- */
-bool pktpool__hdr_claim(struct pktpool__priv *pv)
-{
-	uint64_t zero = 0;
-
-	/* [A'] the claim itself publishes nothing: hdr_init's release does */
-	return atomic_compare_exchange_strong_explicit(&pv->hdr->magic, &zero,
-						       PKTPOOL_MAGIC_CLAIMED,
-						       memory_order_relaxed,
-						       memory_order_relaxed);
-}
-
-/*
- * The claimant only, before anyone else can use the region: every slot on the
- * shared list in index order, all tags free, thread caches and process
- * table empty (the backend hands out zeroed memory).
+ * The layout itself, by the one process entitled to (see
+ * pktpool__hdr_layout()): every slot on the shared list in index order, all
+ * tags free, thread caches and process table empty, in debug mode every
+ * slot poisoned, and only then the magic. Everything is written, not
+ * assumed zero, so a layout a killed process left half done is redone.
  */
 void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags)
 {
@@ -105,6 +97,8 @@ void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags)
 	const struct pktpool_layout *lay = &pv->lay;
 	uint32_t i, n = lay->slot_count;
 
+	atomic_store_explicit(&h->magic, PKTPOOL_MAGIC_CLAIMED,
+			      memory_order_relaxed);
 	h->layout_version = lay->layout_version;
 	h->hdr_size = PKTPOOL_HDR_SIZE;
 	h->slot_size = lay->slot_size;
@@ -114,6 +108,10 @@ void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags)
 	h->size = lay->size;
 	h->off_slots = lay->off_slots;
 	memcpy(h->name, pv->name, sizeof(h->name));
+	/* counters (128..191) and the process table */
+	memset((char *)h + offsetof(struct pktpool__hdr, peak), 0, 64);
+	memset((void *)h->proc, 0, sizeof(h->proc));
+	memset(pv->tcache, 0, PKTPOOL_THREADS_MAX * sizeof(*pv->tcache));
 
 	for (i = 0; i < n; i++) {
 		atomic_store_explicit(&pv->next[i], i + 1 < n ? i + 1 :
@@ -121,10 +119,43 @@ void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags)
 		atomic_store_explicit(&pv->tag[i], TAG(0, TAG_FREE),
 				      memory_order_relaxed);
 	}
-	atomic_store_explicit(&h->head, head_make(0, 0), memory_order_relaxed);
-	atomic_store_explicit(&h->free_count, n, memory_order_relaxed);
+	atomic_store_explicit(&h->head.lo, hv_make(0, n, 0).lo,
+			      memory_order_relaxed);
+	atomic_store_explicit(&h->head.gen, 0, memory_order_relaxed);
+	/* Before the region is visible as laid out: an early attacher's
+	 * data must not be poisoned under it. */
+	if (flags & PKTPOOL_F_DEBUG)
+		pktpool__poison_all(pv);
 	/* [A] pairs with the acquire load of magic in pktpool__hdr_check() */
 	atomic_store_explicit(&h->magic, PKTPOOL_MAGIC, memory_order_release);
+}
+
+/*
+ * Lay out a region whose header nobody has published: a zeroed kernel
+ * region (made by its creator, pktpoolctl or apply) or one whose layout a
+ * killed process left half done. The layout lock (an OFD lock, see proc.c)
+ * picks one process to do it and is released by the kernel if that
+ * process dies, so the next one redoes it. 0 when laid out (by us or
+ * another), -EAGAIN while another process is at it.
+ */
+int pktpool__hdr_layout(struct pktpool__priv *pv, uint32_t flags)
+{
+	uint64_t magic;
+	int err;
+
+	/* [A] pairs with the release store of magic in pktpool__hdr_init() */
+	magic = atomic_load_explicit(&pv->hdr->magic, memory_order_acquire);
+	if (magic != 0 && magic != PKTPOOL_MAGIC_CLAIMED)
+		return 0;
+	err = pktpool__lock_try(pv, LOCK_LAYOUT_BYTE);
+	if (err)
+		return err == -EAGAIN ? -EAGAIN : err;
+	/* [A] as above: published while we waited for the lock? */
+	magic = atomic_load_explicit(&pv->hdr->magic, memory_order_acquire);
+	if (magic == 0 || magic == PKTPOOL_MAGIC_CLAIMED)
+		pktpool__hdr_init(pv, flags);
+	pktpool__lock_drop(pv, LOCK_LAYOUT_BYTE);
+	return 0;
 }
 
 /*

@@ -101,11 +101,15 @@ static void setup_handle(struct pktpool *p, uint32_t flags)
 	p->cap = pv->nocache ? 0 : 2 * pv->batch;
 }
 
-/* Wait for a creator still initialising; -EAGAIN if it takes too long. */
-static int wait_published(struct pktpool__priv *pv)
+/*
+ * Wait for a creator still initialising; -EAGAIN if it takes too long. For
+ * a kernel region (geometry known: can_layout) a layout a killed process
+ * left half done is taken over (see pktpool__hdr_layout()).
+ */
+static int wait_published(struct pktpool__priv *pv, bool can_layout)
 {
 	struct timespec ts = { 0, 1000000 };
-	int ms;
+	int ms, err;
 
 	for (ms = 0;; ms++) {
 		/* [A] pairs with the release store of magic in
@@ -115,6 +119,11 @@ static int wait_published(struct pktpool__priv *pv)
 
 		if (magic && magic != PKTPOOL_MAGIC_CLAIMED)
 			return 0;
+		if (can_layout) {
+			err = pktpool__hdr_layout(pv, 0);
+			if (err != -EAGAIN)
+				return err;
+		}
 		if (ms >= ATTACH_WAIT_MS)
 			return -EAGAIN;
 		nanosleep(&ts, NULL);
@@ -127,8 +136,13 @@ static int attach_common(struct pktpool *p, struct pktpool__region *r,
 	struct pktpool__priv *pv = p->priv;
 	struct pktpool__hdr *h;
 	uint32_t ss, sc;
-	int err;
+	bool can_layout;
+	int err, cs;
 
+	/* A shm file its creator has not sized yet (older libraries named
+	 * it first): still being created. */
+	if (r->size == 0)
+		return -EAGAIN;
 	if (r->size < PKTPOOL_HDR_SIZE || r->size > PKTPOOL_REGION_SIZE_MAX ||
 	    r->size % PKTPOOL_PAGE)
 		return -EUCLEAN;
@@ -151,7 +165,7 @@ static int attach_common(struct pktpool *p, struct pktpool__region *r,
 		 * exactly, so every offset derived from them is inside the
 		 * mapping whatever the header says.
 		 */
-		err = wait_published(pv);
+		err = wait_published(pv, false);
 		if (err)
 			return err;
 		ss = h->slot_size;
@@ -162,16 +176,21 @@ static int attach_common(struct pktpool *p, struct pktpool__region *r,
 	if (pv->lay.size != r->size)
 		return expect ? -EINVAL : -EUCLEAN;
 	pv->lay.region_id = r->id;
+	if (r->id)
+		memcpy(pv->name, r->name, sizeof(pv->name));
 	/*
 	 * The kernel vouches for this geometry, so a zeroed kernel region that
-	 * no library process has laid out yet can be laid out here.
+	 * no library process has laid out yet (or whose layout a killed
+	 * process left half done) can be laid out here.
 	 */
-	if (r->slot_size && r->id && pktpool__hdr_claim(pv)) {
+	can_layout = r->slot_size && r->id;
+	if (can_layout) {
 		setup_handle(p, 0);	/* hdr_init writes through it */
-		memcpy(pv->name, r->name, sizeof(pv->name));
-		pktpool__hdr_init(pv, 0);
+		err = pktpool__lock_open(pv);
+		if (err)
+			return err;
 	}
-	err = wait_published(pv);
+	err = wait_published(pv, can_layout);
 	if (!err)
 		err = pktpool__hdr_check(pv);
 	if (err)
@@ -180,9 +199,11 @@ static int attach_common(struct pktpool *p, struct pktpool__region *r,
 				 PKTPOOL_F_DEBUG : 0));
 	memcpy(pv->name, h->name, sizeof(pv->name));
 	pv->name[sizeof(pv->name) - 1] = 0;
-	pthread_mutex_lock(&pktpool__lock);
+	if (r->id && r->name[0])
+		memcpy(pv->name, r->name, sizeof(pv->name));
+	pktpool__lock_take(&cs);
 	err = pktpool__proc_claim(p);
-	pthread_mutex_unlock(&pktpool__lock);
+	pktpool__lock_give(cs);
 	return err;
 }
 
@@ -190,33 +211,34 @@ static void destroy_handle(struct pktpool *p)
 {
 	struct pktpool__priv *pv = p->priv;
 
+	int cs;
+
 	unmap_region(pv);
 	if (pv->fd >= 0)
 		close(pv->fd);
-	pthread_mutex_lock(&pktpool__lock);
+	pktpool__lock_take(&cs);
 	pktpool__handle_free(p);
-	pthread_mutex_unlock(&pktpool__lock);
+	pktpool__lock_give(cs);
 }
 
 static int new_handle(struct pktpool **out)
 {
-	int err;
+	int err, cs;
 
-	pthread_mutex_lock(&pktpool__lock);
+	pktpool__lock_take(&cs);
 	err = pktpool__handle_alloc(out);
-	pthread_mutex_unlock(&pktpool__lock);
+	pktpool__lock_give(cs);
 	return err;
 }
 
-PKTPOOL_EXPORT int pktpool_create(const struct pktpool_config *cfg,
-				  struct pktpool **out)
+static int create(const struct pktpool_config *cfg, struct pktpool **out)
 {
 	struct pktpool__region r = { .fd = -1 };
 	struct pktpool_layout lay;
 	struct pktpool__priv *pv;
 	struct pktpool *p;
 	bool named;
-	int err;
+	int err, cs;
 
 	if (!cfg || !out || (cfg->flags & ~PKTPOOL_F_ALL) ||
 	    cfg->mode > 07777)
@@ -248,37 +270,66 @@ PKTPOOL_EXPORT int pktpool_create(const struct pktpool_config *cfg,
 	pv->lay = lay;
 	pv->lay.region_id = r.id;
 	setup_handle(p, cfg->flags);
-	/* A kernel region is visible by name already: claim it first. */
-	if (!pktpool__hdr_claim(pv)) {
-		err = -EEXIST;
-		goto fail_unlink;
-	}
-	pktpool__hdr_init(pv, pv->debug ? PKTPOOL_F_DEBUG : 0);
-	if (pv->debug) {
-		uint32_t i;
-
-		for (i = 0; i < lay.slot_count; i++)
-			pktpool__poison(p, i);
-	}
-	pthread_mutex_lock(&pktpool__lock);
-	err = pktpool__proc_claim(p);
-	pthread_mutex_unlock(&pktpool__lock);
+	err = pktpool__lock_open(pv);
 	if (err)
 		goto fail_unlink;
+	if (r.id) {
+		/*
+		 * A kernel region is visible by name already: an attacher
+		 * may lay it out first (then we use its layout), or take
+		 * over if we die half way.
+		 */
+		err = pktpool__hdr_layout(pv, pv->debug ? PKTPOOL_F_DEBUG : 0);
+		if (err == -EAGAIN)
+			err = wait_published(pv, true);
+		if (!err)
+			err = pktpool__hdr_check(pv);
+		if (err)
+			goto fail_unlink;
+		setup_handle(p, cfg->flags | ((pv->hdr->flags &
+			     PKTPOOL_HDR_F_DEBUG) ? PKTPOOL_F_DEBUG : 0));
+	} else {
+		/* Nobody can see it before publish() below. */
+		pktpool__hdr_init(pv, pv->debug ? PKTPOOL_F_DEBUG : 0);
+	}
+	pktpool__lock_take(&cs);
+	err = pktpool__proc_claim(p);
+	pktpool__lock_give(cs);
+	if (err)
+		goto fail_unlink;
+	if (named && pv->be->publish) {
+		err = pv->be->publish(cfg, &r);
+		if (err)
+			goto fail;	/* the name is someone else's */
+	}
 	pv->live = true;
 	*out = p;
 	return 0;
 
 fail_unlink:
-	if (named)
+	if (named && !r.unnamed)
 		pv->be->unlink(cfg->name);
 fail:
 	destroy_handle(p);
 	return err;
 }
 
-PKTPOOL_EXPORT int pktpool_attach(const char *name, uint32_t flags,
+/*
+ * The calls that make or drop a handle are no cancellation points: one
+ * stopped half way would leak its handle, fds and entry locks.
+ */
+PKTPOOL_EXPORT int pktpool_create(const struct pktpool_config *cfg,
 				  struct pktpool **out)
+{
+	int err, cs;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
+	err = create(cfg, out);
+	pthread_setcancelstate(cs, &cs);
+	return err;
+}
+
+static int attach(const char *name, uint32_t flags, struct pktpool **out)
 {
 	struct pktpool__region r = { .fd = -1 };
 	struct pktpool__priv *pv;
@@ -309,8 +360,19 @@ fail:
 	return err;
 }
 
-PKTPOOL_EXPORT int pktpool_attach_fd(int fd, const struct pktpool_layout *expect,
-				     uint32_t flags, struct pktpool **out)
+PKTPOOL_EXPORT int pktpool_attach(const char *name, uint32_t flags,
+				  struct pktpool **out)
+{
+	int err, cs;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
+	err = attach(name, flags, out);
+	pthread_setcancelstate(cs, &cs);
+	return err;
+}
+
+static int attach_fd(int fd, const struct pktpool_layout *expect,
+		     uint32_t flags, struct pktpool **out)
 {
 	struct pktpool__region r = { .fd = -1 };
 	struct pktpool__priv *pv;
@@ -349,21 +411,34 @@ fail:
 	return err;
 }
 
+PKTPOOL_EXPORT int pktpool_attach_fd(int fd, const struct pktpool_layout *expect,
+				     uint32_t flags, struct pktpool **out)
+{
+	int err, cs;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
+	err = attach_fd(fd, expect, flags, out);
+	pthread_setcancelstate(cs, &cs);
+	return err;
+}
+
 PKTPOOL_EXPORT int pktpool_detach(struct pktpool *p)
 {
 	struct pktpool__priv *pv;
-	int err;
+	int err, cs;
 
 	err = pktpool__handle_get(p, &pv);
 	if (err)
 		return err;
-	pthread_mutex_lock(&pktpool__lock);
+	pktpool__lock_take(&cs);
 	if (pv->owner && pv->fork_gen == pktpool__fork_gen)
 		pktpool__drain_all_local(p);
 	pktpool__proc_release(p);
 	pv->live = false;
-	pthread_mutex_unlock(&pktpool__lock);
+	pktpool__lock_give(cs);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
 	destroy_handle(p);
+	pthread_setcancelstate(cs, &cs);
 	return 0;
 }
 

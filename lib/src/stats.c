@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -57,7 +58,7 @@ PKTPOOL_EXPORT int pktpool_stats(struct pktpool *p, struct pktpool_stats *st)
 
 		st->procs += s == PROC_ALIVE;
 	}
-	free_now = atomic_load_explicit(&h->free_count, memory_order_relaxed);
+	free_now = hv_count(head_load(&h->head));
 	if (free_now > p->slot_count)
 		free_now = p->slot_count;
 	if (cached > p->slot_count - free_now)
@@ -85,14 +86,79 @@ PKTPOOL_EXPORT int pktpool_stats(struct pktpool *p, struct pktpool_stats *st)
 	return 0;
 }
 
-/* One pass of pktpool_validate(); -EAGAIN when the list moved under it. */
-static int validate_once(struct pktpool *p, uint8_t *seen)
+/* What identifies a thread cache's contents: any change moves one. */
+struct tc_stamp {
+	uint32_t owner, count;
+	uint64_t frees, filled, drained;
+};
+
+static void tc_stamp(struct pktpool__tcache *tc, struct tc_stamp *s)
+{
+	s->owner = atomic_load_explicit(&tc->owner, memory_order_acquire);
+	s->count = atomic_load_explicit(&tc->count, memory_order_relaxed);
+	s->frees = atomic_load_explicit(&tc->frees, memory_order_relaxed);
+	s->filled = atomic_load_explicit(&tc->filled, memory_order_relaxed);
+	s->drained = atomic_load_explicit(&tc->drained, memory_order_relaxed);
+}
+
+/*
+ * One pass of pktpool_validate(). Some findings are corruption whenever
+ * they are seen (an index out of range, a state no process writes); the
+ * others (a cycle, a slot in two places, counts that disagree) can be a
+ * snapshot taken while others moved slots. Those are kept and reported
+ * only if nothing moved during the pass (the head, with its never-reused
+ * generation, and every thread cache's stamp are unchanged at the end);
+ * otherwise the pass says -EAGAIN, busy, and reports nothing.
+ */
+struct finding {
+	int err;
+	char msg[160];
+};
+
+#define NOTE(f, e, ...) do {						\
+	if (!(f)->err) {						\
+		(f)->err = (e);						\
+		snprintf((f)->msg, sizeof((f)->msg), __VA_ARGS__);	\
+	}								\
+} while (0)
+
+/* What the previous pass saw, to confirm a finding by a second look. */
+struct last_pass {
+	bool valid;
+	struct hv head;
+	struct tc_stamp stamp[PKTPOOL_THREADS_MAX];
+	struct finding f;
+};
+
+static bool in_flight_now(struct pktpool__priv *pv)
+{
+	uint32_t i;
+	bool any = false;
+
+	for (i = 0; i < PKTPOOL_PROCS_MAX; i++)
+		any |= atomic_load_explicit(&pv->hdr->proc[i].state,
+					    memory_order_relaxed) != PROC_FREE &&
+		       atomic_load_explicit(&pv->hdr->proc[i].t_op,
+					    memory_order_acquire) != 0;
+	for (i = 0; i < PKTPOOL_THREADS_MAX; i++)
+		any |= atomic_load_explicit(&pv->tcache[i].owner,
+					    memory_order_relaxed) &&
+		       atomic_load_explicit(&pv->tcache[i].transit_op,
+					    memory_order_acquire) != 0;
+	return any;
+}
+
+static int validate_once(struct pktpool *p, uint8_t *seen,
+			 struct tc_stamp *stamp, struct last_pass *last)
 {
 	struct pktpool__priv *pv = p->priv;
 	struct pktpool__hdr *h = pv->hdr;
 	const uint32_t n = p->slot_count;
-	uint64_t head, listed = 0, tag_free = 0, fc;
+	struct finding f = { 0, "" };
+	uint64_t listed = 0, tag_free = 0;
 	uint32_t cur, i, j;
+	bool in_flight = false;
+	struct hv head;
 	int err;
 
 	memset(seen, 0, n);
@@ -100,53 +166,6 @@ static int validate_once(struct pktpool *p, uint8_t *seen)
 	if (err)
 		return pktpool__report(p, -EUCLEAN,
 			"header does not match the region's geometry");
-
-	/* [C] pairs with the release CAS [B] in pktpool__push_chain() */
-	head = atomic_load_explicit(&h->head, memory_order_acquire);
-	for (cur = head_idx(head); cur != PKTPOOL_NIL; listed++) {
-		uint8_t tag;
-
-		if (cur >= n || seen[cur] || listed >= n) {
-			if (atomic_load_explicit(&h->head,
-					memory_order_acquire) != head)
-				return -EAGAIN;	/* [C] pairs with [B] */
-			if (cur >= n)
-				return pktpool__report(p, -EUCLEAN,
-					"free list links to slot %u of %u",
-					cur, n);
-			return pktpool__report(p, -EUCLEAN,
-				"free list has a cycle at slot %u", cur);
-		}
-		seen[cur] = 1;
-		tag = atomic_load_explicit(&p->tag[cur], memory_order_relaxed);
-		if (tag != TAG(0, TAG_FREE)) {
-			if (atomic_load_explicit(&h->head,
-					memory_order_acquire) != head)
-				return -EAGAIN;	/* [C] pairs with [B] */
-			return pktpool__report(p, -EUCLEAN,
-				"slot %u on the free list has tag 0x%02x",
-				cur, tag);
-		}
-		cur = atomic_load_explicit(&pv->next[cur], memory_order_relaxed);
-	}
-	/* [C] pairs with the release CAS [B] in pktpool__push_chain() */
-	if (atomic_load_explicit(&h->head, memory_order_acquire) != head)
-		return -EAGAIN;
-	fc = atomic_load_explicit(&h->free_count, memory_order_relaxed);
-	if (fc != listed)
-		return pktpool__report(p, -EBADMSG,
-			"free count %llu but %llu slots on the list",
-			(unsigned long long)fc, (unsigned long long)listed);
-
-	for (i = 0; i < n; i++)
-		tag_free += (atomic_load_explicit(&p->tag[i],
-				memory_order_relaxed) & PKTPOOL__TAG_OWNER) == 0;
-	if (tag_free != listed)
-		return pktpool__report(p, -EBADMSG,
-			"%llu slots tagged free but %llu on the list",
-			(unsigned long long)tag_free,
-			(unsigned long long)listed);
-
 	for (i = 0; i < PKTPOOL_PROCS_MAX; i++) {
 		uint32_t s = atomic_load_explicit(&h->proc[i].state,
 						  memory_order_relaxed);
@@ -155,22 +174,50 @@ static int validate_once(struct pktpool *p, uint8_t *seen)
 			return pktpool__report(p, -EUCLEAN,
 				"process entry %u has state %u", i + 1, s);
 	}
+	in_flight = in_flight_now(pv);
+	for (i = 0; i < PKTPOOL_THREADS_MAX; i++)
+		tc_stamp(&pv->tcache[i], &stamp[i]);
+	head = head_snapshot(&h->head);
+
+	for (cur = hv_idx(head); cur != PKTPOOL_NIL; listed++) {
+		uint8_t tag;
+
+		if (cur >= n) {
+			NOTE(&f, -EUCLEAN, "free list links to slot %u of %u",
+			     cur, n);
+			break;
+		}
+		if (seen[cur] || listed >= n) {
+			NOTE(&f, -EUCLEAN, "free list has a cycle at slot %u",
+			     cur);
+			break;
+		}
+		seen[cur] = 1;
+		tag = atomic_load_explicit(&p->tag[cur], memory_order_relaxed);
+		if (tag != TAG(0, TAG_FREE))
+			NOTE(&f, -EUCLEAN,
+			     "slot %u on the free list has tag 0x%02x", cur, tag);
+		cur = atomic_load_explicit(&pv->next[cur], memory_order_relaxed);
+	}
+	if (!f.err && hv_count(head) != listed)
+		NOTE(&f, -EBADMSG, "free count %u but %llu slots on the list",
+		     hv_count(head), (unsigned long long)listed);
 
 	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
 		struct pktpool__tcache *tc = &pv->tcache[i];
-		uint32_t owner = atomic_load_explicit(&tc->owner,
-						      memory_order_relaxed);
-		uint32_t c = atomic_load_explicit(&tc->count,
-						  memory_order_relaxed);
+		uint32_t owner = stamp[i].owner, c = stamp[i].count;
 
 		if (!owner)
 			continue;
-		if (owner > PKTPOOL_PROCS_MAX ||
-		    atomic_load_explicit(&h->proc[owner - 1].state,
-					 memory_order_relaxed) == PROC_FREE)
+		if (owner > PKTPOOL_PROCS_MAX)
 			return pktpool__report(p, -EUCLEAN,
 				"thread cache %u belongs to unknown process %u",
 				i, owner);
+		if (atomic_load_explicit(&h->proc[owner - 1].state,
+					 memory_order_relaxed) == PROC_FREE)
+			NOTE(&f, -EUCLEAN,
+			     "thread cache %u belongs to process %u, which is not attached",
+			     i, owner);
 		if (c > PKTPOOL_CACHE_MAX)
 			return pktpool__report(p, -EUCLEAN,
 				"thread cache %u holds %u slots", i, c);
@@ -182,24 +229,62 @@ static int validate_once(struct pktpool *p, uint8_t *seen)
 					"thread cache %u holds slot %u of %u",
 					i, s, n);
 			if (seen[s])
-				return pktpool__report(p, -EUCLEAN,
-					"slot %u is in thread cache %u and %s",
-					s, i, seen[s] == 1 ?
-					"on the free list" : "another cache");
+				NOTE(&f, -EUCLEAN,
+				     "slot %u is in thread cache %u and %s", s,
+				     i, seen[s] == 1 ? "on the free list" :
+				     "another cache");
 			seen[s] = 2;
 			if ((atomic_load_explicit(&p->tag[s],
 				memory_order_relaxed) & PKTPOOL__TAG_OWNER) != owner)
-				return pktpool__report(p, -EBADMSG,
-					"slot %u in a cache of process %u is tagged for another",
-					s, owner);
+				NOTE(&f, -EBADMSG,
+				     "slot %u in a cache of process %u is tagged for another",
+				     s, owner);
 		}
 	}
-	return 0;
+
+	for (i = 0; i < n; i++)
+		tag_free += atomic_load_explicit(&p->tag[i],
+				memory_order_relaxed) == TAG(0, TAG_FREE);
+	/* More tagged free than listed: a push or pop in flight (or a
+	 * dead process's, until reclaimed), else slots lost. */
+	in_flight |= in_flight_now(pv);
+	if (tag_free != listed && !in_flight)
+		NOTE(&f, -EBADMSG, "%llu slots tagged free but %llu on the list",
+		     (unsigned long long)tag_free, (unsigned long long)listed);
+
+	/* Did anything move while we looked? */
+	if (!hv_eq(head_snapshot(&h->head), head))
+		return -EAGAIN;
+	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
+		struct tc_stamp now;
+
+		tc_stamp(&pv->tcache[i], &now);
+		if (memcmp(&now, &stamp[i], sizeof(now)))
+			return -EAGAIN;
+	}
+	if (!f.err)
+		return tag_free != listed ? -EAGAIN : 0;
+	/*
+	 * A finding is reported only when a second pass sees the same with
+	 * nothing moved in between: an operation that began during a pass
+	 * can make it look wrong, but not two passes the same.
+	 */
+	if (last->valid && hv_eq(last->head, head) && last->f.err == f.err &&
+	    !strcmp(last->f.msg, f.msg) &&
+	    !memcmp(last->stamp, stamp, sizeof(last->stamp)))
+		return pktpool__report(p, f.err, "%s", f.msg);
+	last->valid = true;
+	last->head = head;
+	last->f = f;
+	memcpy(last->stamp, stamp, sizeof(last->stamp));
+	return -EAGAIN;
 }
 
 PKTPOOL_EXPORT int pktpool_validate(struct pktpool *p)
 {
+	struct tc_stamp stamp[PKTPOOL_THREADS_MAX];
 	struct pktpool__priv *pv;
+	struct last_pass *last;
 	uint8_t *seen;
 	int err, tries;
 
@@ -207,13 +292,19 @@ PKTPOOL_EXPORT int pktpool_validate(struct pktpool *p)
 	if (err)
 		return err;
 	seen = malloc(p->slot_count);
-	if (!seen)
+	last = calloc(1, sizeof(*last));
+	if (!seen || !last) {
+		free(seen);
+		free(last);
 		return -ENOMEM;
-	for (tries = 0; tries < 8; tries++) {
-		err = validate_once(p, seen);
+	}
+	memset(stamp, 0, sizeof(stamp));
+	for (tries = 0; tries < 16; tries++) {
+		err = validate_once(p, seen, stamp, last);
 		if (err != -EAGAIN)
 			break;
 	}
 	free(seen);
+	free(last);
 	return err;
 }

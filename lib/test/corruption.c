@@ -81,7 +81,7 @@ static int case_head_out_of_range(void)
 	struct pktpool *p = fresh(&v, 64);
 	void *s;
 
-	atomic_store(&v.h->head, head_make(1000000, 7));
+	atomic_store(&v.h->head.lo, hv_make(1000000, 64, 7).lo);
 	s = pktpool_alloc(p);
 	if (s || errno != EUCLEAN || elog.last != -EUCLEAN)
 		return 1;
@@ -105,15 +105,25 @@ static int case_cycle(void)
 {
 	struct view v;
 	struct pktpool *p = fresh(&v, 64);
+	static uint8_t seen[64];
 	long n;
 
 	atomic_store(&v.next[10], 3);	/* 3 -> ... -> 10 -> 3 */
 	if (pktpool_validate(p) != -EUCLEAN)
 		return 1;
-	/* It hands slots out twice, forever, but each call returns. */
-	for (n = 0; n < 1000; n++)
-		pktpool_alloc(p);
-	return 0;
+	/* Allocating from it never hangs and never hands a slot out twice:
+	 * the walk reports the cycle instead. */
+	elog.count = 0;
+	for (n = 0; n < 1000; n++) {
+		uint32_t idx;
+		void *s = pktpool_alloc(p);
+
+		if (!s)
+			continue;
+		if (pktpool_ptr_to_idx(p, s, &idx) || seen[idx]++)
+			return 2;
+	}
+	return elog.count && elog.last == -EUCLEAN ? 0 : 3;
 }
 
 static int case_free_count(void)
@@ -122,7 +132,8 @@ static int case_free_count(void)
 	struct pktpool *p = fresh(&v, 64);
 	struct pktpool_stats st;
 
-	atomic_store(&v.h->free_count, 999999);
+	atomic_store(&v.h->head.lo, hv_make(hv_idx(head_snapshot(&v.h->head)),
+					    999999, 0).lo);
 	if (pktpool_stats(p, &st) || st.free > 64 || st.in_use > 64)
 		return 1;
 	return pktpool_validate(p) == -EBADMSG ? 0 : 2;
@@ -227,8 +238,8 @@ static int case_proc_table(void)
 			continue;
 		atomic_store(&v.h->proc[i].state, (uint32_t)(i % 7));
 		atomic_store(&v.h->proc[i].pid, i % 3 ? -5 - i : 0);
-		atomic_store(&v.h->proc[i].start_time, 42);
-		atomic_store(&v.h->proc[i].reclaimer, -1);
+		atomic_store(&v.h->proc[i].lock_id, i % 2 ? 42 : 0);
+		atomic_store(&v.h->proc[i].t_op, (uint32_t)i * 0x10101);
 	}
 	for (i = 0; i < 64; i++)
 		atomic_store(&v.tag[i], (uint8_t)(i * 37));
@@ -324,6 +335,25 @@ static int case_fuzz(void)
 	return 0;
 }
 
+/*
+ * A pop that read the head and stalled while the list went through 2^32
+ * (or any number of) updates back to the same first slot must fail its
+ * CAS: the generation does not come round again.
+ */
+static int case_generation_wrap(void)
+{
+	struct view v;
+	struct pktpool *p = fresh(&v, 64);
+	struct hv seen = head_snapshot(&v.h->head), later = seen;
+
+	(void)p;
+	later.gen += 1ull << 32;	/* same index and count, 2^32 CAS on */
+	atomic_store(&v.h->head.gen, later.gen);
+	if (head_cas(&v.h->head, &seen, hv_make(5, 1, seen.gen + 1)))
+		return 1;	/* the stale CAS went through */
+	return hv_eq(seen, later) ? 0 : 2;
+}
+
 int main(void)
 {
 	static const struct {
@@ -334,7 +364,7 @@ int main(void)
 		  case_head_out_of_range },
 		{ "a free-list link out of range stops allocation and validate finds it",
 		  case_link_out_of_range },
-		{ "a cycle in the free list is found by validate; allocating from it never hangs",
+		{ "a cycle in the free list is found by validate and reported by alloc, which never hangs or hands a slot out twice",
 		  case_cycle },
 		{ "a garbage free count is clamped in stats and reported by validate as -EBADMSG",
 		  case_free_count },
@@ -350,6 +380,8 @@ int main(void)
 		  case_proc_table },
 		{ "a thread cache owned by no process is found by validate",
 		  case_thread_cache_owner },
+		{ "a pop stalled across 2^32 head updates fails its CAS: the generation does not wrap",
+		  case_generation_wrap },
 		{ "random garbage over header, caches, links and tags, then 2000 calls of every kind, 40 times",
 		  case_fuzz },
 	};

@@ -4,6 +4,10 @@
  * and misaligned pointers and writes to freed slots become reported errors,
  * never aborts; the region stays usable.
  */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/wait.h>
+
 #include "util.h"
 
 static struct errlog elog;
@@ -154,6 +158,88 @@ static void test_debug_threads_churn(void)
 	pktpool_detach(p);
 }
 
+/* A double free from another process is refused without taking the slot. */
+static void test_foreign_double_free(void)
+{
+	struct pktpool *p = make_pool(256, 64, PKTPOOL_F_DEBUG);
+	pid_t pid;
+	void *a, *b;
+	int st;
+
+	require(p);
+	pktpool_set_error_handler(p, errlog_fn, &elog);
+	a = pktpool_alloc(p);
+	require(a && pktpool_free(p, a) == 0);
+	pid = fork();
+	if (pid == 0) {
+		pktpool_set_error_handler(p, quiet_fn, NULL);
+		_exit(pktpool_free(p, a) == -EALREADY ? 0 : 1);
+	}
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "debug: another process's double free is -EALREADY");
+	elog.count = 0;
+	b = pktpool_alloc(p);
+	ok(b == a && elog.count == 0,
+	   "debug: the slot is still the owner's and cached: no report at alloc (%s)",
+	   elog.count ? elog.msg : "none");
+	ok(pktpool_free(p, b) == 0 && elog.count == 0,
+	   "debug: the owner's real free still works");
+	ok(pktpool_validate(p) == 0, "debug: validate after a foreign double free");
+	pktpool_detach(p);
+}
+
+/* An attacher that gets in while the creator lays the region out. */
+static char race_name[32];
+static _Atomic int race_done;
+static struct pktpool *race_pool;
+
+static void *race_create(void *arg)
+{
+	struct pktpool_config cfg = {
+		.name = race_name, .slot_size = 2048, .slot_count = 8192,
+		.flags = PKTPOOL_F_DEBUG,
+	};
+
+	*(int *)arg = pktpool_create(&cfg, &race_pool);
+	atomic_store(&race_done, 1);
+	return NULL;
+}
+
+static void test_debug_attach_during_create(void)
+{
+	static unsigned char *got[8192];
+	struct pktpool *b = NULL;
+	pthread_t th;
+	int err = -1, i, n = 0, broken = 0;
+
+	snprintf(race_name, sizeof(race_name), "t-dbgrace-%d", (int)getpid());
+	pthread_create(&th, NULL, race_create, &err);
+	while (pktpool_attach(race_name, 0, &b) != 0)
+		if (atomic_load(&race_done) && err)
+			break;
+	elog.count = 0;
+	if (b) {
+		pktpool_set_error_handler(b, errlog_fn, &elog);
+		while (n < 8192 && (got[n] = pktpool_alloc(b)))
+			n++;
+		/* from the end: towards a creator still poisoning upwards */
+		for (i = n; i-- > 0;)
+			memset(got[i], 0x11, 2048);
+	}
+	pthread_join(th, NULL);
+	for (i = 0; i < n; i++)
+		broken += got[i][0] != 0x11 || got[i][2047] != 0x11;
+	ok(err == 0 && b && n == 8192 && broken == 0 && elog.count == 0,
+	   "debug: an attacher racing the creator loses no data to poisoning and gets no false report (%d of %d slots overwritten, %d reports)",
+	   broken, n, elog.count);
+	pktpool_unlink(race_name);
+	if (b)
+		pktpool_detach(b);
+	if (race_pool)
+		pktpool_detach(race_pool);
+}
+
 int main(void)
 {
 	test_double_free_in_cache();
@@ -162,5 +248,7 @@ int main(void)
 	test_env_and_default_handler();
 	test_debug_attach_inherits();
 	test_debug_threads_churn();
+	test_foreign_double_free();
+	test_debug_attach_during_create();
 	return tap_done();
 }

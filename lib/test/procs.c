@@ -257,6 +257,83 @@ static void test_pipeline(void)
 	munmap(sh, sizeof(*sh) + 512 * sizeof(uint32_t));
 }
 
+/*
+ * pktpool_validate() from a process that does nothing else while others
+ * allocate and free: busy is -EAGAIN (or 0), never a corruption report,
+ * and nothing is counted as an error.
+ */
+static struct errlog vlog;
+
+static void test_validate_under_load(void)
+{
+	struct pktpool *p = make_pool(256, 1024, 0);
+	struct pktpool_stats st;
+	int i, ok0 = 0, busy = 0, wrong = 0, stopped;
+	pid_t pids[2];
+	uint64_t errors;
+
+	require(p);
+	pktpool_set_error_handler(p, errlog_fn, &vlog);
+	sh = mmap(NULL, sizeof(*sh) + 1024 * sizeof(uint32_t),
+		  PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	require(sh != MAP_FAILED);
+	for (i = 0; i < 2; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			uint64_t seed = 0x1234567ull * (uint64_t)(i + 3);
+			void *held[400];
+			int n = 0, up = 1;
+
+			atomic_fetch_add(&sh->ring_head, 1);
+			while (!atomic_load_explicit(&sh->errors,
+						     memory_order_relaxed)) {
+				/* long runs up and down: through the list */
+				if ((xorshift(&seed) & 255) == 0)
+					up = !up;
+				if (!up && n)
+					pktpool_free(p, held[--n]);
+				else if (n < 400 && (held[n] = pktpool_alloc(p)))
+					n++;
+				else
+					up = 0;
+			}
+			while (n)
+				pktpool_free(p, held[--n]);
+			_exit(pktpool_detach(p) == 0 ? 0 : 1);
+		}
+	}
+	while (atomic_load(&sh->ring_head) < 2)
+		sched_yield();
+	pktpool_stats(p, &st);
+	errors = st.errors;
+#ifdef __SANITIZE_THREAD__
+	const int looks = 600;	/* TSan is slow */
+#else
+	const int looks = 3000;
+#endif
+
+	for (i = 0; i < looks; i++) {
+		int r = pktpool_validate(p);
+
+		if (r == 0)
+			ok0++;
+		else if (r == -EAGAIN)
+			busy++;
+		else if (!wrong++)
+			diag("validate under load: %s", vlog.msg);
+	}
+	atomic_store(&sh->errors, 1);
+	stopped = wait_all(pids, 2);
+	pktpool_stats(p, &st);
+	diag("validate under load: %d clean, %d busy", ok0, busy);
+	ok(wrong == 0 && st.errors == errors && stopped == 0,
+	   "validate under load says busy (-EAGAIN) or clean, never corrupt (%d said corrupt, %llu errors counted)",
+	   wrong, (unsigned long long)(st.errors - errors));
+	ok(pktpool_validate(p) == 0, "validate once the load stops is clean");
+	pktpool_detach(p);
+	munmap(sh, sizeof(*sh) + 1024 * sizeof(uint32_t));
+}
+
 int main(void)
 {
 	snprintf(name, sizeof(name), "t-procs-%d", (int)getpid());
@@ -265,5 +342,6 @@ int main(void)
 	test_random_procs(192, 128, PKTPOOL_F_NOCACHE);
 	test_random_procs(256, 256, PKTPOOL_F_DEBUG);
 	test_pipeline();
+	test_validate_under_load();
 	return tap_done();
 }

@@ -68,11 +68,12 @@ static void test_layout(void)
 	int aligned;
 
 	ok(pktpool_layout(2048, 1000, &lay) == 0, "layout of 1000 x 2048");
-	aligned = lay.off_fill_ring % 4096 == 0 && lay.off_rx_ring % 4096 == 0 &&
+	aligned = lay.off_rx_ring % 4096 == 0 && lay.off_fill_ring % 4096 == 0 &&
+		  lay.off_tx_ring % 4096 == 0 &&
 		  lay.off_meta % 4096 == 0 && lay.off_slots % 4096 == 0 &&
 		  lay.size % 4096 == 0 && lay.off_tcache >= 4096 &&
 		  lay.off_tcache + PKTPOOL_THREADS_MAX * 320 <= lay.ctrl_size &&
-		  lay.ctrl_size <= lay.off_fill_ring &&
+		  lay.ctrl_size <= lay.off_rx_ring &&
 		  lay.off_tag == lay.off_next + 4 * 1000 &&
 		  lay.off_slots >= lay.off_meta + 8 * 1000 &&
 		  lay.size >= lay.off_slots + 2048 * 1000 &&
@@ -347,6 +348,87 @@ static void test_unpublished(void)
 	pktpool_unlink(path);
 }
 
+/* Attaching by name while another process creates and removes it. */
+static void test_attach_during_create(void)
+{
+	struct pktpool_config cfg = { .slot_size = 2048, .slot_count = 4096 };
+	struct pktpool *q;
+	char rname[40];
+	int i, err, bad = 0, attached = 0, st;
+	pid_t pid;
+
+	snprintf(rname, sizeof(rname), "%s-race", name);
+	cfg.name = rname;
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < 100; i++) {
+			struct pktpool *c = NULL;
+
+			if (pktpool_create(&cfg, &c) == 0) {
+				pktpool_unlink(rname);
+				pktpool_detach(c);
+			}
+		}
+		_exit(0);
+	}
+	for (i = 0; waitpid(pid, &st, WNOHANG) == 0; i++) {
+		q = NULL;
+		err = pktpool_attach(rname, 0, &q);
+		if (err == 0) {
+			attached++;
+			pktpool_detach(q);
+		} else if (err != -ENOENT && err != -EAGAIN) {
+			if (!bad++)
+				diag("attach during create: %s", pktpool_strerror(err));
+		}
+	}
+	diag("attached %d times in %d tries", attached, i);
+	ok(bad == 0,
+	   "attach while the region is created is 0, -ENOENT or -EAGAIN, never a corrupt region (%d were)",
+	   bad);
+	pktpool_unlink(rname);
+}
+
+/* A creator killed while it lays the region out leaves the name usable. */
+static void test_creator_killed(void)
+{
+	struct pktpool_config cfg = {
+		.slot_size = 4096, .slot_count = 2048, .flags = PKTPOOL_F_DEBUG,
+	};
+	char rname[40];
+	int round, unusable = 0;
+
+	snprintf(rname, sizeof(rname), "%s-kill", name);
+	cfg.name = rname;
+	for (round = 0; round < 24; round++) {
+		struct pktpool *c = NULL;
+		pid_t pid = fork();
+		int err;
+
+		if (pid == 0) {
+			pktpool_create(&cfg, &c);
+			pause();
+			_exit(0);
+		}
+		usleep((useconds_t)(round % 8) * 1000);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		err = pktpool_create(&cfg, &c);
+		if (err == -EEXIST)
+			err = pktpool_attach(rname, 0, &c);
+		if (err) {
+			unusable++;
+			diag("round %d: %s", round, pktpool_strerror(err));
+		}
+		pktpool_unlink(rname);
+		if (!err)
+			pktpool_detach(c);
+	}
+	ok(unusable == 0,
+	   "a creator killed during layout leaves the name usable (%d of 24 were not)",
+	   unusable);
+}
+
 int main(void)
 {
 	snprintf(name, sizeof(name), "t-region-%d", (int)getpid());
@@ -357,6 +439,8 @@ int main(void)
 	test_fd_passing();
 	test_fork_inherits();
 	test_handle_limits();
+	test_attach_during_create();
+	test_creator_killed();
 	if (!getenv("PKTPOOL_BACKEND") ||
 	    strcmp(getenv("PKTPOOL_BACKEND"), "kernel") != 0) {
 		test_not_a_region();

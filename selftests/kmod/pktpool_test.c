@@ -31,6 +31,7 @@
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/timer.h>
@@ -1002,6 +1003,53 @@ out_destroy:
 		pktpool_test_fail(run, err, "destroy: %d", err);
 }
 
+static void pktpool_test_ring(struct pktpool_test_run *run)
+{
+	struct pktpool_params params = {
+		.name = "pktpool_test_ring",
+		.obj_size = 64,
+		.node = NUMA_NO_NODE,
+		.region = run->pool,
+	};
+	struct pktpool *pool;
+	unsigned int i, k;
+	int err;
+
+	pool = pktpool_create(&params);
+	if (IS_ERR(pool)) {
+		run->out[3] = -PTR_ERR(pool);
+		pktpool_test_fail(run, PTR_ERR(pool), "pktpool_create: %ld",
+				  PTR_ERR(pool));
+		return;
+	}
+	for (i = 0; i < run->arg; i++) {
+		struct pktpool_desc d = {
+			.len = PKTPOOL_TEST_RING_LEN(i),
+			.orig_len = PKTPOOL_TEST_RING_LEN(i),
+			.id = i,
+			.tstamp = ktime_get_real_ns(),
+		};
+		unsigned char *obj = pktpool_alloc(pool, GFP_KERNEL);
+
+		if (!obj) {
+			run->out[1]++;
+			break;
+		}
+		for (k = 0; k < d.len; k++)
+			obj[k] = PKTPOOL_TEST_RING_BYTE(i, k);
+		err = pktpool_rx_submit(pool, obj, &d);
+		if (err) {
+			run->out[2]++;
+			pktpool_free(pool, obj);
+			continue;
+		}
+		run->out[0]++;
+	}
+	err = pktpool_destroy(pool);
+	if (err)
+		pktpool_test_fail(run, err, "destroy: %d", err);
+}
+
 static int pktpool_test_run(struct pktpool_test_run *run)
 {
 	struct pktpool *pool;
@@ -1048,6 +1096,11 @@ static int pktpool_test_run(struct pktpool_test_run *run)
 		return 0;
 	case PKTPOOL_TEST_BULK_NULL:
 		pktpool_test_bulk_null(run);
+		return 0;
+	case PKTPOOL_TEST_RING:
+		if (run->arg > PKTPOOL_TEST_ROUNDS_MAX || !run->pool[0])
+			return -EINVAL;
+		pktpool_test_ring(run);
 		return 0;
 	default:
 		return -EINVAL;

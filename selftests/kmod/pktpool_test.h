@@ -72,6 +72,11 @@ struct pktpool_test_hold {
  *	allocations preferring it fall back to other nodes; kept until
  *	UNDRAIN_NODE or rmmod (-EBUSY while a node is drained).
  * UNDRAIN_NODE: give those pages back.
+ * RING: a pool backed by the region named in pool: allocate up to arg
+ *	slots, write packet i (PKTPOOL_TEST_RING_LEN(i) bytes of
+ *	PKTPOOL_TEST_RING_BYTE(i, k)) into each and submit it on the rx ring
+ *	with id i; then destroy the pool. out[]: submitted, allocations that
+ *	failed (no slot on the fill ring), submits refused, pool create error.
  */
 #define PKTPOOL_TEST_BOTH_CPUS	1
 #define PKTPOOL_TEST_BAD_FREE	2
@@ -81,6 +86,10 @@ struct pktpool_test_hold {
 #define PKTPOOL_TEST_NODE_COUNT	6
 #define PKTPOOL_TEST_DRAIN_NODE	7
 #define PKTPOOL_TEST_UNDRAIN_NODE 8
+#define PKTPOOL_TEST_RING	9
+
+#define PKTPOOL_TEST_RING_LEN(i)	(64 + (i) % 200)
+#define PKTPOOL_TEST_RING_BYTE(i, k)	((unsigned char)((i) * 7 + (k)))
 
 /*
  * RUN fails with -EINVAL for an unknown test or an unterminated pool name;

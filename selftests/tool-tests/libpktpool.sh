@@ -11,6 +11,8 @@ if [ ! -d "$build/test-plain" ]; then
 	exit 0
 fi
 export PKTPOOL_BACKEND=kernel
+# TCG is slow: the TSan build of the stress tests needs more than 120 s.
+export PKTPOOL_TEST_TIMEOUT=${PKTPOOL_TEST_TIMEOUT:-600}
 # vm-tests.sh runs suites under stdbuf, whose LD_PRELOAD ASan refuses.
 unset LD_PRELOAD
 exec "$top/lib/test/run.sh" "$build" plain asan tsan

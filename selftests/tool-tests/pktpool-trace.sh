@@ -251,4 +251,20 @@ fi
 expect "pktpoolctl destroy $POOL" 0 "^destroyed pool '$POOL'" "$CTL" destroy "$POOL"
 expect "pktpoolctl destroy $OTHER" 0 "^destroyed pool '$OTHER'" "$CTL" destroy "$OTHER"
 
+# --- the README's bpftrace one-liner, on Debian 12's bpftrace 0.17 ----------
+
+readme_prog=$(sed -n "s/^bpftrace -e '\(.*\)'\$/\1/p" README.md | head -n 1)
+if ! command -v bpftrace >/dev/null; then
+	skip "the README's bpftrace one-liner counts allocations by pool" \
+		"bpftrace not installed"
+elif [ -z "$readme_prog" ]; then
+	not_ok "the README's bpftrace one-liner counts allocations by pool"
+	echo "# no 'bpftrace -e' line in README.md"
+else
+	# -c: trace while pktpool_testctl allocates 7 objects of fw, then stop.
+	expect "the README's bpftrace one-liner counts allocations by pool" 0 \
+		"^@\[fw\]: 7$" bpftrace -e "$readme_prog" -c "$TESTCTL hold fw 7"
+	"$TESTCTL" release fw >/dev/null
+fi
+
 finish

@@ -245,11 +245,13 @@ expect "set changes the limit over netlink" 0 \
 expect "set of a reserve above the limit fails with the kernel's reason" 1 \
 	"^pktpoolctl: kernel says: the reserve may not exceed a non-zero limit$" \
 	"$CTL" set ctlt-a --reserve 3000
+check "set of a reserve above the limit names that one rule" \
+	has "$tmp/last" "rejected the change to pool 'ctlt-a': --reserve 3000 is above the pool's limit 2000$"
 expect "set of a limit above 2^32 is out of range, at the limit attribute" 1 \
 	"^pktpoolctl: kernel says: integer out of range \(attribute limit\)$" \
 	"$CTL" set ctlt-a --limit 5000000000
-check "set of an out-of-range limit says what the bounds are" \
-	has "$tmp/last" "value out of range for pool 'ctlt-a': --limit at most 4294967296"
+check "set of an out-of-range limit names the bound it broke" \
+	has "$tmp/last" "rejected the change to pool 'ctlt-a': --limit 5000000000 is above the largest limit, 4294967296$"
 expect "set of a missing pool fails with advice and extack" 1 \
 	"^pktpoolctl: no pool 'ctlt-none'" "$CTL" set ctlt-none --limit 5
 json_check "failed sets left ctlt-a alone" "
@@ -268,7 +270,7 @@ expect "destroy of a pool with objects out is refused as busy" 1 \
 	"pool 'ctlt-a' is busy" "$CTL" destroy ctlt-a
 expect "a missing device is reported as the module not being loaded" 1 \
 	"^pktpoolctl: /dev/ctlt-none not found: is the pktpool module loaded\? \(insmod pktpool.ko\)$" \
-	"$CTL" -d /dev/ctlt-none list
+	"$CTL" -d /dev/ctlt-none create ctlt-x --size 64
 
 # --- classes ----------------------------------------------------------------
 
@@ -313,8 +315,8 @@ expect "region list prints a table" 0 \
 expect "region create of a taken name fails with advice" 1 \
 	"a region named 'ctlt-r1' already exists.*region destroy ctlt-r1" \
 	"$CTL" region create ctlt-r1 --slot-size 64 --slots 1
-expect "region create with a bad slot size says what is allowed" 1 \
-	"rejected region 'ctlt-r2': --slot-size must be a multiple of 64" \
+expect "region create with a bad slot size names the slot-size rule" 1 \
+	"rejected region 'ctlt-r2': --slot-size 100 is not a multiple of 64 from 64 to 65536$" \
 	"$CTL" region create ctlt-r2 --slot-size 100 --slots 1
 expect "region show of a missing region prints advice and the extack" 1 \
 	"^pktpoolctl: kernel says: no such region \(attribute name\)$" "$CTL" region show ctlt-none

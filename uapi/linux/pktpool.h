@@ -28,7 +28,7 @@
 #include <linux/types.h>
 
 #define PKTPOOL_DEVICE		"/dev/pktpool"
-#define PKTPOOL_ABI_VERSION	1
+#define PKTPOOL_ABI_VERSION	2	/* 2: three rings in a region */
 
 #define PKTPOOL_NAME_MAX	32	/* bytes, including the NUL */
 #define PKTPOOL_CLASSES_MAX	16
@@ -42,6 +42,7 @@
 #define PKTPOOL_FEAT_POOLS	(1ULL << 0)	/* pool ioctls below */
 #define PKTPOOL_FEAT_DEBUG	(1ULL << 1)	/* module loaded with debug=1 */
 #define PKTPOOL_FEAT_REGIONS	(1ULL << 2)	/* region ioctls and mmap */
+#define PKTPOOL_FEAT_RINGS	(1ULL << 3)	/* rings, kick, poll, region pools */
 
 /*
  * PKTPOOL_IOC_VERSION: what this module speaks. All fields are output;
@@ -146,8 +147,8 @@ struct pktpool_pool_list {
  * page-aligned parts whose offsets pktpool_region_info reports:
  *   ctrl   the control block, owned by the library (free list, counters,
  *          process table)
- *   ring   room for two single-producer/single-consumer rings of __u32
- *          slot indices (fill and receive) between kernel and userspace
+ *   ring   three single-producer/single-consumer rings between the
+ *          kernel and userspace (rx, fill, tx: see "Rings" below)
  *   meta   PKTPOOL_REGION_META_SIZE bytes per slot, owned by the library
  *   slots  slot_count slots of slot_size bytes
  * Access follows SysV shm: the creator's uid/gid and mode decide who may
@@ -197,6 +198,77 @@ struct pktpool_region_create {
 };
 
 /*
+ * Rings. The ring part of a region holds three rings, each on its own
+ * pages, each with ring_entries entries (the power of two at or above
+ * slot_count):
+ *   rx    kernel -> user: struct pktpool_desc, slots the kernel filled
+ *         (a captured packet, or one waiting for a verdict)
+ *   fill  user -> kernel: __u32 slot indices the user gives the kernel
+ *   tx    user -> kernel: struct pktpool_desc, verdicts on queued packets
+ * Ring bytes: PKTPOOL_REGION_RING_HDR + ring_entries * entry size, rounded
+ * up to a page; rx first, then fill, then tx (pktpool_region_info has the
+ * offsets). In a ring's header the producer index is the __u32 at
+ * PKTPOOL_RING_PRODUCER, the consumer index the __u32 at
+ * PKTPOOL_RING_CONSUMER (another cache line) and PKTPOOL_RING_FLAGS the
+ * flags the kernel sets for the user side. Indices run freely and wrap;
+ * entry i lives at i & (ring_entries - 1).
+ *
+ * Ordering, as in if_xdp.h: the producer writes entries, then stores the
+ * producer index with release semantics (A); the consumer loads it with
+ * acquire (B), reads the entries, then stores the consumer index with
+ * release (C); the producer loads the consumer index with acquire (D)
+ * before it overwrites entries. Each side may cache the other's index and
+ * only reload it when its cached view runs out.
+ *
+ * Ownership: every slot belongs to userspace until it is put on the fill
+ * ring. The kernel keeps its own record of which slots it holds and never
+ * trusts the region: an index out of range, a slot the kernel already
+ * holds, a producer more than ring_entries ahead of the consumer, or a
+ * verdict for an unknown id or the wrong slot is counted in ring_invalid
+ * and skipped. A slot comes back to userspace on the rx ring, and goes to
+ * the kernel again with a verdict on the tx ring or on the fill ring.
+ * When the last kernel user of a region goes, the slots the kernel still
+ * held unused come back on the rx ring with PKTPOOL_DESC_F_RETURNED and
+ * len 0: no slot given to the kernel is ever lost to its process.
+ *
+ * Wakeups: poll()/epoll on the file says EPOLLIN when an attached
+ * region's rx ring has entries. The kernel sets PKTPOOL_RING_F_NEED_WAKEUP
+ * in the fill and tx rings' flags when it wants PKTPOOL_IOC_REGION_KICK to
+ * look at them; while the flag is clear a busy user need not call in.
+ */
+#define PKTPOOL_RING_PRODUCER		0
+#define PKTPOOL_RING_CONSUMER		64
+#define PKTPOOL_RING_FLAGS		68
+#define PKTPOOL_RING_F_NEED_WAKEUP	(1U << 0)
+
+/* Bits of pktpool_desc.flags. */
+#define PKTPOOL_DESC_F_TRUNCATED	(1U << 0)	/* rx: len < orig_len */
+#define PKTPOOL_DESC_F_QUEUED		(1U << 1)	/* rx: awaits a verdict */
+#define PKTPOOL_DESC_F_MODIFIED		(1U << 2)	/* tx: take the slot's len bytes */
+#define PKTPOOL_DESC_F_MARK		(1U << 3)	/* tx: set the packet's mark */
+#define PKTPOOL_DESC_F_RETURNED		(1U << 4)	/* rx: an unused slot given back */
+
+/* pktpool_desc.verdict, on the tx ring. */
+#define PKTPOOL_VERDICT_ACCEPT		1
+#define PKTPOOL_VERDICT_DROP		2
+
+struct pktpool_desc {
+	__u32 slot;		/* slot index */
+	__u32 len;		/* bytes of packet at the start of the slot */
+	__u32 orig_len;		/* rx: the packet's full length */
+	__u32 id;		/* rx: packet id; tx: the packet the verdict is for */
+	__u64 tstamp;		/* rx: CLOCK_REALTIME, ns, when the hook saw it */
+	__u32 ifindex;		/* rx: input device, output device on output hooks */
+	__u32 mark;		/* rx: the packet's mark; tx: see DESC_F_MARK */
+	__u16 flags;		/* PKTPOOL_DESC_F_* */
+	__u8 family;		/* rx: NFPROTO_IPV4 or NFPROTO_IPV6 */
+	__u8 hook;		/* rx: NF_INET_* */
+	__u32 verdict;		/* tx: PKTPOOL_VERDICT_* */
+	__u32 binding;		/* rx: the binding that produced it */
+	__u32 reserved;		/* 0 */
+};
+
+/*
  * PKTPOOL_IOC_REGION_INFO (anyone) and PKTPOOL_IOC_REGION_ATTACH: the
  * region named by id or name, as in pktpool_pool_id. ATTACH also attaches
  * the calling file with the access asked for in access (0 means read and
@@ -229,6 +301,16 @@ struct pktpool_region_info {
 	__u64 slots_size;
 	__u64 attached;			/* files attached now */
 	__u64 mappings;			/* live mappings */
+	/* ABI 2: rings and the kernel's account of the slots */
+	__u32 ring_entries;
+	__u32 __pad;
+	__u64 rx_offset;		/* from the start of the mapping */
+	__u64 fill_offset;
+	__u64 tx_offset;
+	__u64 kernel_slots;		/* held by the kernel, free or in use */
+	__u64 inflight_slots;		/* on the rx ring, not yet consumed */
+	__u64 user_slots;		/* everything else */
+	__u64 ring_invalid;		/* bad indices and descriptors seen */
 };
 
 /*
@@ -335,5 +417,11 @@ enum {
 #define PKTPOOL_IOC_REGION_DESTROY _IOW(PKTPOOL_IOC_MAGIC, 0x14, struct pktpool_pool_id)
 /* Same struct and rules as PKTPOOL_IOC_POOL_LIST, for region ids. */
 #define PKTPOOL_IOC_REGION_LIST	_IOWR(PKTPOOL_IOC_MAGIC, 0x15, struct pktpool_pool_list)
+/*
+ * PKTPOOL_IOC_REGION_KICK: the kernel looks at the fill and tx rings of
+ * the region (attached to this file for writing) now. Cheap; needed only
+ * while a ring's PKTPOOL_RING_F_NEED_WAKEUP is set.
+ */
+#define PKTPOOL_IOC_REGION_KICK	_IOW(PKTPOOL_IOC_MAGIC, 0x16, struct pktpool_pool_id)
 
 #endif /* _UAPI_LINUX_PKTPOOL_H */

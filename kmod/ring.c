@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel side of a region's rings (uapi/linux/pktpool.h, "Rings"):
+ * region-backed pools take their objects from slots userspace put on the
+ * fill ring and hand filled slots back on the rx ring.
+ *
+ * Nothing read from the region is trusted. The kernel keeps its own record
+ * of every slot (struct pktpool_ring.state) and of which slot it put at
+ * each rx position (rx_slot), so an index userspace writes can only be
+ * accepted or counted as invalid: a slot out of range or not the user's,
+ * a producer more than a ring ahead, a consumer outside what the kernel
+ * produced. A misbehaving process hurts only its own region's traffic.
+ *
+ * The region's pages are mapped into one contiguous kernel range (vmap),
+ * so a slot may span pages. The rings' state lives as long as the region;
+ * pools come and go (users).
+ *
+ * Contexts: alloc, free and submit run in process or softirq context and
+ * take ring->lock with the _bh variants (a sleeping lock on PREEMPT_RT,
+ * where softirqs run in threads); never from hardirq context.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
+
+#include "region.h"
+#include "ring.h"
+
+/* What the kernel knows about a slot; userspace never sees this. */
+enum {
+	PKTPOOL_SLOT_USER,	/* userspace's, or on no ring */
+	PKTPOOL_SLOT_FREE,	/* the kernel's, on its free stack */
+	PKTPOOL_SLOT_BUSY,	/* allocated by a kernel pool user */
+	PKTPOOL_SLOT_RX,	/* on the rx ring, not yet consumed */
+};
+
+struct pktpool_ring {
+	struct pktpool_region *region;	/* pins nothing: the region owns us */
+	void *base;			/* the whole region, vmap'd */
+	void *slots;
+	u32 *rx_prod_p, *rx_cons_p, *fill_prod_p, *fill_cons_p;
+	u32 *fill_flags_p;
+	struct pktpool_desc *rx;
+	u32 *fill;
+	u32 mask;
+	u32 slot_count;
+	u32 slot_size;
+
+	spinlock_t lock;	/* everything below */
+	unsigned int users;	/* pools bound; changed under the mutex */
+	u8 *state;		/* per slot: PKTPOOL_SLOT_* */
+	u32 *rx_slot;		/* the slot at each rx position */
+	u32 *free;		/* the kernel's free slots, a stack */
+	u32 nfree;
+	u32 busy;
+	u32 inflight;
+	u32 rx_prod;		/* the kernel's producer index */
+	u32 rx_cons;		/* the last consumer index that made sense */
+	u32 fill_cons;
+	u32 fill_bad_prod;	/* a producer counted as invalid already */
+	u32 rx_bad_cons;
+	u64 invalid;
+};
+
+/* Serializes binding and unbinding, which may sleep. */
+static DEFINE_MUTEX(pktpool_ring_mutex);
+
+static void *pktpool_ring_at(struct pktpool_ring *ring, u64 off)
+{
+	return ring->base + off;
+}
+
+static struct pktpool_ring *pktpool_ring_create(struct pktpool_region *r)
+{
+	u32 n = r->ring_entries;
+	struct pktpool_ring *ring;
+
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL);
+	if (!ring)
+		return NULL;
+	ring->state = kvcalloc(r->slot_count, sizeof(*ring->state), GFP_KERNEL);
+	ring->free = kvcalloc(r->slot_count, sizeof(*ring->free), GFP_KERNEL);
+	ring->rx_slot = kvcalloc(n, sizeof(*ring->rx_slot), GFP_KERNEL);
+	ring->base = vmap(r->pages, r->nr_pages, VM_MAP, PAGE_KERNEL);
+	if (!ring->state || !ring->free || !ring->rx_slot || !ring->base) {
+		pktpool_ring_release(ring);
+		return NULL;
+	}
+	spin_lock_init(&ring->lock);
+	ring->region = r;
+	ring->mask = n - 1;
+	ring->slot_count = r->slot_count;
+	ring->slot_size = r->slot_size;
+	ring->slots = pktpool_ring_at(ring, r->slots_off);
+	ring->rx = pktpool_ring_at(ring, r->rx_off + PKTPOOL_REGION_RING_HDR);
+	ring->fill = pktpool_ring_at(ring, r->fill_off + PKTPOOL_REGION_RING_HDR);
+	ring->rx_prod_p = pktpool_ring_at(ring, r->rx_off + PKTPOOL_RING_PRODUCER);
+	ring->rx_cons_p = pktpool_ring_at(ring, r->rx_off + PKTPOOL_RING_CONSUMER);
+	ring->fill_prod_p = pktpool_ring_at(ring, r->fill_off + PKTPOOL_RING_PRODUCER);
+	ring->fill_cons_p = pktpool_ring_at(ring, r->fill_off + PKTPOOL_RING_CONSUMER);
+	ring->fill_flags_p = pktpool_ring_at(ring, r->fill_off + PKTPOOL_RING_FLAGS);
+	/*
+	 * Start where userspace left the indices: it may have produced
+	 * into the fill ring before any kernel user came. A hostile start
+	 * is caught like any other bad index.
+	 */
+	ring->rx_prod = READ_ONCE(*ring->rx_prod_p);
+	ring->rx_cons = ring->rx_prod;
+	WRITE_ONCE(*ring->rx_cons_p, ring->rx_prod);
+	ring->fill_cons = READ_ONCE(*ring->fill_cons_p);
+	return ring;
+}
+
+/* From the region's last put, process context. */
+void pktpool_ring_release(struct pktpool_ring *ring)
+{
+	if (!ring)
+		return;
+	if (ring->base)
+		vunmap(ring->base);
+	kvfree(ring->rx_slot);
+	kvfree(ring->free);
+	kvfree(ring->state);
+	kfree(ring);
+}
+
+/*
+ * The user consumed rx entries up to its consumer index: those slots are
+ * the user's now. A consumer outside [rx_cons, rx_prod] is counted once
+ * and ignored.
+ */
+static void pktpool_ring_rx_reap(struct pktpool_ring *ring)
+{
+	u32 cons, n;
+
+	lockdep_assert_held(&ring->lock);
+	/* (D) pairs with the consumer's release (C): entries are read. */
+	cons = smp_load_acquire(ring->rx_cons_p);
+	n = cons - ring->rx_cons;
+	if (n > ring->rx_prod - ring->rx_cons) {
+		if (cons != ring->rx_bad_cons) {
+			ring->rx_bad_cons = cons;
+			ring->invalid++;
+		}
+		return;
+	}
+	while (n--) {
+		u32 slot = ring->rx_slot[ring->rx_cons++ & ring->mask];
+
+		ring->state[slot] = PKTPOOL_SLOT_USER;
+		ring->inflight--;
+	}
+}
+
+/* Take what userspace put on the fill ring onto the kernel's free stack. */
+static void pktpool_ring_fill_take(struct pktpool_ring *ring)
+{
+	u32 prod, n;
+
+	lockdep_assert_held(&ring->lock);
+	/* (B) pairs with the producer's release (A): entries are written. */
+	prod = smp_load_acquire(ring->fill_prod_p);
+	n = prod - ring->fill_cons;
+	if (n > ring->mask + 1) {
+		if (prod != ring->fill_bad_prod) {
+			ring->fill_bad_prod = prod;
+			ring->invalid++;
+		}
+		return;
+	}
+	while (n--) {
+		u32 slot = READ_ONCE(ring->fill[ring->fill_cons++ & ring->mask]);
+
+		if (slot >= ring->slot_count ||
+		    ring->state[slot] != PKTPOOL_SLOT_USER) {
+			ring->invalid++;	/* not the user's to give */
+			continue;
+		}
+		ring->state[slot] = PKTPOOL_SLOT_FREE;
+		ring->free[ring->nfree++] = slot;
+	}
+	/* (C) the entries are read: the producer may overwrite them. */
+	smp_store_release(ring->fill_cons_p, ring->fill_cons);
+}
+
+void *pktpool_ring_alloc(struct pktpool_ring *ring)
+{
+	u32 slot;
+
+	spin_lock_bh(&ring->lock);
+	if (!ring->nfree) {
+		pktpool_ring_rx_reap(ring);
+		pktpool_ring_fill_take(ring);
+	}
+	if (!ring->nfree) {
+		spin_unlock_bh(&ring->lock);
+		return NULL;
+	}
+	slot = ring->free[--ring->nfree];
+	ring->state[slot] = PKTPOOL_SLOT_BUSY;
+	ring->busy++;
+	spin_unlock_bh(&ring->lock);
+	return ring->slots + (size_t)slot * ring->slot_size;
+}
+
+/* The slot index of obj, or -1 when obj is not the start of a slot. */
+static long pktpool_ring_slot_of(struct pktpool_ring *ring, const void *obj)
+{
+	unsigned long off;
+
+	if (obj < ring->slots)
+		return -1;
+	off = obj - ring->slots;
+	if (off % ring->slot_size || off / ring->slot_size >= ring->slot_count)
+		return -1;
+	return off / ring->slot_size;
+}
+
+bool pktpool_ring_free(struct pktpool_ring *ring, void *obj)
+{
+	long slot = pktpool_ring_slot_of(ring, obj);
+	bool ok = false;
+
+	if (slot < 0)
+		return false;
+	spin_lock_bh(&ring->lock);
+	if (ring->state[slot] == PKTPOOL_SLOT_BUSY) {
+		ring->state[slot] = PKTPOOL_SLOT_FREE;
+		ring->free[ring->nfree++] = slot;
+		ring->busy--;
+		ok = true;
+	}
+	spin_unlock_bh(&ring->lock);
+	return ok;
+}
+
+/* Put one entry on the rx ring; lock held, the slot's state not yet RX. */
+static void pktpool_ring_rx_put(struct pktpool_ring *ring, u32 slot,
+				const struct pktpool_desc *d)
+{
+	u32 pos = ring->rx_prod & ring->mask;
+	struct pktpool_desc *e = &ring->rx[pos];
+
+	memcpy(e, d, sizeof(*e));
+	e->slot = slot;
+	ring->rx_slot[pos] = slot;
+	ring->state[slot] = PKTPOOL_SLOT_RX;
+	ring->inflight++;
+	/* (A) the entry is written before the producer index moves. */
+	smp_store_release(ring->rx_prod_p, ++ring->rx_prod);
+}
+
+int pktpool_ring_rx_submit(struct pktpool_ring *ring, void *obj,
+			   const struct pktpool_desc *d)
+{
+	long slot = pktpool_ring_slot_of(ring, obj);
+	int err = 0;
+
+	if (slot < 0 || d->len > ring->slot_size)
+		return -EINVAL;
+	spin_lock_bh(&ring->lock);
+	if (ring->state[slot] != PKTPOOL_SLOT_BUSY) {
+		err = -EINVAL;
+	} else {
+		/*
+		 * Every slot is on the ring at most once and the ring has at
+		 * least slot_count entries, so there is always room: a
+		 * consumer that does not consume only stops the fill.
+		 */
+		pktpool_ring_rx_put(ring, slot, d);
+		ring->busy--;
+	}
+	spin_unlock_bh(&ring->lock);
+	if (!err && wq_has_sleeper(&ring->region->wait))
+		wake_up_interruptible_poll(&ring->region->wait, EPOLLIN);
+	return err;
+}
+
+/*
+ * Process context. The kernel side of region r for a new pool user; the
+ * region must stay pinned by the caller until pktpool_ring_unbind().
+ */
+struct pktpool_ring *pktpool_ring_bind(struct pktpool_region *r)
+{
+	struct pktpool_ring *ring;
+
+	mutex_lock(&pktpool_ring_mutex);
+	ring = r->ring;
+	if (!ring) {
+		ring = pktpool_ring_create(r);
+		if (!ring) {
+			mutex_unlock(&pktpool_ring_mutex);
+			return ERR_PTR(-ENOMEM);
+		}
+		/* Readers (info, poll) see it only complete. */
+		smp_store_release(&r->ring, ring);
+	}
+	spin_lock_bh(&ring->lock);
+	ring->users++;
+	/* The kernel takes from the fill ring itself: no kick needed. */
+	WRITE_ONCE(*ring->fill_flags_p, 0);
+	spin_unlock_bh(&ring->lock);
+	mutex_unlock(&pktpool_ring_mutex);
+	return ring;
+}
+
+/*
+ * Process context. The last pool user gone, every free slot the kernel
+ * holds goes back on the rx ring marked PKTPOOL_DESC_F_RETURNED, so the
+ * process that gave it knows it has it again. Slots still busy must have
+ * been freed or submitted before (the pool refuses to go away before).
+ */
+void pktpool_ring_unbind(struct pktpool_ring *ring)
+{
+	struct pktpool_desc d = { .flags = PKTPOOL_DESC_F_RETURNED };
+	bool woke = false;
+
+	mutex_lock(&pktpool_ring_mutex);
+	spin_lock_bh(&ring->lock);
+	if (!--ring->users) {
+		pktpool_ring_rx_reap(ring);
+		while (ring->nfree) {
+			pktpool_ring_rx_put(ring, ring->free[--ring->nfree], &d);
+			woke = true;
+		}
+	}
+	spin_unlock_bh(&ring->lock);
+	mutex_unlock(&pktpool_ring_mutex);
+	if (woke)
+		wake_up_interruptible_poll(&ring->region->wait, EPOLLIN);
+}
+
+/* Region info, with the regions lock held: the kernel's slot account. */
+void pktpool_ring_account(struct pktpool_region *r,
+			  struct pktpool_region_info *i)
+{
+	/* Pairs with the release in pktpool_ring_bind(): a complete ring. */
+	struct pktpool_ring *ring = smp_load_acquire(&r->ring);
+
+	i->kernel_slots = 0;
+	i->inflight_slots = 0;
+	i->user_slots = r->slot_count;
+	i->ring_invalid = 0;
+	if (!ring)
+		return;
+	spin_lock_bh(&ring->lock);
+	pktpool_ring_rx_reap(ring);
+	i->kernel_slots = ring->nfree + ring->busy;
+	i->inflight_slots = ring->inflight;
+	i->user_slots = ring->slot_count - ring->nfree - ring->busy -
+			ring->inflight;
+	i->ring_invalid = ring->invalid;
+	spin_unlock_bh(&ring->lock);
+}
+
+/* poll(): readable while the rx ring has entries the user has not taken. */
+__poll_t pktpool_ring_poll(struct pktpool_region *r)
+{
+	/* Pairs with the release in pktpool_ring_bind(): a complete ring. */
+	struct pktpool_ring *ring = smp_load_acquire(&r->ring);
+	__poll_t mask = 0;
+
+	if (!ring)
+		return 0;
+	spin_lock_bh(&ring->lock);
+	pktpool_ring_rx_reap(ring);
+	if (ring->rx_prod != ring->rx_cons)
+		mask = EPOLLIN | EPOLLRDNORM;
+	spin_unlock_bh(&ring->lock);
+	return mask;
+}
+
+/* PKTPOOL_IOC_REGION_KICK: take the fill ring now. */
+void pktpool_ring_kick(struct pktpool_region *r)
+{
+	/* Pairs with the release in pktpool_ring_bind(): a complete ring. */
+	struct pktpool_ring *ring = smp_load_acquire(&r->ring);
+
+	if (!ring)
+		return;
+	spin_lock_bh(&ring->lock);
+	pktpool_ring_rx_reap(ring);
+	pktpool_ring_fill_take(ring);
+	spin_unlock_bh(&ring->lock);
+}
+
+/* For pool statistics: slots this ring's users hold now. */
+u32 pktpool_ring_busy(struct pktpool_ring *ring)
+{
+	return READ_ONCE(ring->busy);
+}
