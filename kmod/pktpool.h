@@ -37,8 +37,9 @@ struct pktpool_params {
 	u32 flags;		/* PKTPOOL_POOL_F_* */
 	/*
 	 * NULL, or the name of a region whose slots the pool hands out:
-	 * obj_size at most the slot size, no reserve; objects come from
-	 * the slots userspace put on the region's fill ring.
+	 * obj_size at most the slot size (0: the slot size), no limit or
+	 * reserve; objects come from the slots userspace put on the
+	 * region's fill ring.
 	 */
 	const char *region;
 };

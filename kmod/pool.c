@@ -85,7 +85,9 @@ int pktpool_params_check(const struct pktpool_params *p)
 {
 	if (!p->name || !pktpool_name_ok(p->name))
 		return -EINVAL;
-	if (!p->obj_size || !pktpool_class_find(p->obj_size))
+	/* A region-backed pool's objects are slots: 0 means the slot size. */
+	if (p->region ? p->obj_size > PKTPOOL_REGION_SLOT_MAX :
+	    !p->obj_size || !pktpool_class_find(p->obj_size))
 		return -EINVAL;
 	if (p->flags & ~PKTPOOL_POOL_F_ALL)
 		return -EINVAL;
@@ -217,6 +219,8 @@ static int pktpool_pool_bind_region(struct pktpool *pool, const char *name)
 		pktpool_region_put(r);
 		return -EINVAL;
 	}
+	if (!pool->obj_size)
+		pool->obj_size = r->slot_size;
 	ring = pktpool_ring_bind(r);
 	if (IS_ERR(ring)) {
 		pktpool_region_put(r);
@@ -265,7 +269,12 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	strscpy(pool->name, p->name, sizeof(pool->name));
-	pool->class = pktpool_class_find(p->obj_size);
+	/*
+	 * A region-backed pool never touches its class; it has one only so
+	 * that every pool does (statistics, dumps by class).
+	 */
+	pool->class = pktpool_class_find(p->obj_size ?: 1) ?:
+		      pktpool_class_get(pktpool_class_count() - 1);
 	pool->obj_size = p->obj_size;
 	pool->node = p->node;
 	pool->flags = p->flags;

@@ -26,6 +26,7 @@ set -u
 # Overridable, e.g. to test a snapshot while the tree is being rebuilt.
 KO=${PKTPOOL_KO:-kmod/pktpool.ko}
 TKO=${PKTPOOL_TEST_KO:-selftests/kmod/pktpool_test.ko}
+NFKO=${PKTPOOL_NF_KO:-kmod/pktpool_nf.ko}
 CTL=build/tools/pktpoolctl
 ST=build/selftests
 NOCAP=$ST/pktpool_nocap
@@ -71,7 +72,7 @@ no_caches() {
 
 nothing_loaded() {
 	local m rc=0
-	for m in pktpool_test pktpool; do
+	for m in pktpool_nf pktpool_test pktpool; do
 		if loaded "$m"; then
 			echo "module $m is loaded"
 			rc=1
@@ -82,9 +83,14 @@ nothing_loaded() {
 }
 
 unload() {
+	loaded pktpool_nf && rmmod pktpool_nf
 	loaded pktpool_test && rmmod pktpool_test
 	loaded pktpool && rmmod pktpool
 	! loaded pktpool_test && ! loaded pktpool
+}
+
+expect_fail() {
+	! "$@" 2>/dev/null
 }
 
 # bad_insmod PARAM...: insmod must fail and leave nothing behind.
@@ -241,7 +247,7 @@ echo "# pktpool guest tests on $(uname -r), $(nproc) CPUs"
 if [ "$(id -u)" -ne 0 ]; then
 	fatal "running as root" "vm-tests.sh loads modules; run it through scripts/vm/run.sh"
 fi
-for f in "$KO" "$TKO" "$CTL" "$NOCAP" "$TESTCTL"; do
+for f in "$KO" "$TKO" "$NFKO" "$CTL" "$NOCAP" "$TESTCTL"; do
 	[ -e "$f" ] || fatal "build artefacts present" "$f missing: build first (make)"
 done
 if ! ls "$ST"/pktpool_*_test >/dev/null 2>&1; then
@@ -315,6 +321,7 @@ else
 	ok "insmod pktpool_test.ko"
 fi
 check "/dev/pktpool_test is a character device" test -c /dev/pktpool_test
+check "insmod pktpool_nf.ko" insmod "$NFKO"
 
 # --- 3. pktpoolctl --------------------------------------------------------
 
@@ -406,6 +413,9 @@ check "boot pools survive the selftests untouched" \
 
 # --- 5. unload, reload ----------------------------------------------------
 
+check "rmmod pktpool refused while pktpool_nf uses it" \
+	expect_fail rmmod pktpool
+check "rmmod pktpool_nf" rmmod pktpool_nf
 check "rmmod pktpool_test" rmmod pktpool_test
 check "rmmod pktpool" rmmod pktpool
 check "no pktpool cache left after rmmod" nothing_loaded

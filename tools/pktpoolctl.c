@@ -123,6 +123,7 @@ static const struct command {
 	{ "watch", pctl_cmd_watch },
 	{ "monitor", pctl_cmd_monitor },
 	{ "apply", pctl_cmd_apply },
+	{ "nf", pctl_cmd_nf },
 };
 
 int main(int argc, char **argv)

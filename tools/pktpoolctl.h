@@ -13,6 +13,7 @@
  *   pktpoolctl_watch.c    watch: a live, sorted view with rates
  *   pktpoolctl_monitor.c  monitor: notifications as they arrive
  *   pktpoolctl_apply.c    apply: make pools and regions match a file
+ *   pktpoolctl_nf.c       nf: pktpool_nf.ko's bindings, its own family
  *
  * The device and netlink layers never print; they return 0 or -errno and
  * leave the kernel's extack in struct pctl_nl for the error layer. The
@@ -268,6 +269,7 @@ int pctl_cmd_create(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_destroy(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_set(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_region(struct ctl *ctl, int argc, char **argv);
+int pctl_cmd_nf(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_class(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_watch(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_monitor(struct ctl *ctl, int argc, char **argv);
