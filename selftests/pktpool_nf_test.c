@@ -214,6 +214,12 @@ TEST_F(nf, snaplen_cuts_and_flags_the_copy)
 	EXPECT_NE(0U, self->rx[0].flags & PKTPOOL_DESC_F_TRUNCATED);
 }
 
+TEST_F(nf, largest_snaplen_is_taken)
+{
+	/* 65535 once overflowed an s16 policy bound and WARNed on 6.1. */
+	ASSERT_NE(0U, nf_bind(self, "--snaplen 65535"));
+}
+
 TEST_F(nf, without_free_slots_packets_pass_and_are_counted)
 {
 	char line[512];

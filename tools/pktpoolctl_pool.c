@@ -18,6 +18,7 @@ static const struct {
 	{ PKTPOOL_FEAT_POOLS, "pools" },
 	{ PKTPOOL_FEAT_DEBUG, "debug" },
 	{ PKTPOOL_FEAT_REGIONS, "regions" },
+	{ PKTPOOL_FEAT_RINGS, "rings" },
 };
 
 /* The module's MODULE_VERSION, which sysfs shows to everyone; "" if none. */

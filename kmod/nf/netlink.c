@@ -13,6 +13,15 @@
 #include "binding.h"
 #include "netlink.h"
 
+/*
+ * nla_policy's min and max are s16: 65535 needs a range of its own (not
+ * const: 6.1's policy points at it without const).
+ */
+static struct netlink_range_validation pktpool_nf_snaplen_range = {
+	.min = 1,
+	.max = PKTPOOL_NF_SNAPLEN_MAX,
+};
+
 static const struct nla_policy pktpool_nf_bind_policy[PKTPOOL_NF_A_BIND_MAX + 1] = {
 	[PKTPOOL_NF_A_BIND_REGION] = { .type = NLA_NUL_STRING, .len = 31 },
 	[PKTPOOL_NF_A_BIND_FAMILY] = NLA_POLICY_RANGE(NLA_U8, 0, 255),
@@ -20,7 +29,8 @@ static const struct nla_policy pktpool_nf_bind_policy[PKTPOOL_NF_A_BIND_MAX + 1]
 	[PKTPOOL_NF_A_BIND_PRIORITY] = { .type = NLA_S32 },
 	[PKTPOOL_NF_A_BIND_MARK] = { .type = NLA_U32 },
 	[PKTPOOL_NF_A_BIND_MASK] = { .type = NLA_U32 },
-	[PKTPOOL_NF_A_BIND_SNAPLEN] = NLA_POLICY_RANGE(NLA_U32, 1, PKTPOOL_NF_SNAPLEN_MAX),
+	[PKTPOOL_NF_A_BIND_SNAPLEN] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						     &pktpool_nf_snaplen_range),
 	[PKTPOOL_NF_A_BIND_ACTION] = NLA_POLICY_RANGE(NLA_U8, PKTPOOL_NF_ACTION_COPY,
 						      PKTPOOL_NF_ACTION_COPY),
 };
