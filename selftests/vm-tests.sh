@@ -426,6 +426,10 @@ run_tap "$ST/pktpool_alloc_test" pktpool_alloc_test
 for t in selftests/tool-tests/*; do
 	[ -x "$t" ] && run_tap "$t" "$(basename "$t")"
 done
+# The packet path with real traffic: veth, nftables marks, pktpool_nf
+# bindings, pktpool-capture (selftests/nf/nf-tests.sh).
+export PKTPOOL_NF_KO=$NFKO PKTPOOL_CTL=$CTL
+run_tap selftests/nf/nf-tests.sh nf-tests.sh
 check "the suites leave no pool or region behind" only_boot_state
 check "boot pools survive the selftests untouched" \
 	show_has fw '^in use: +0 ' '^holders: +0$'
