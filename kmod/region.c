@@ -48,7 +48,7 @@
  * cyclically, so an id is reused only after the 4095 that follow it.
  */
 #define PKTPOOL_REGION_ID_MAX		4095U
-/* The smallest region: control block, rings, one page of meta and slots. */
+/* The smallest region_max_bytes (and user share) the module accepts. */
 #define PKTPOOL_REGION_BYTES_MIN	BIT(20)
 
 static unsigned int region_max_slots = 1U << 20;
