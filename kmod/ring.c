@@ -52,7 +52,7 @@ struct pktpool_ring {
 	u32 slot_size;
 
 	spinlock_t lock;	/* everything below */
-	unsigned int users;	/* pools bound; changed under the mutex */
+	unsigned int users;	/* pools bound; also under pktpool_ring_mutex */
 	u8 *state;		/* per slot: PKTPOOL_SLOT_* */
 	u32 *rx_slot;		/* the slot at each rx position */
 	u32 *free;		/* the kernel's free slots, a stack */
@@ -387,10 +387,4 @@ void pktpool_ring_kick(struct pktpool_region *r)
 	pktpool_ring_rx_reap(ring);
 	pktpool_ring_fill_take(ring);
 	spin_unlock_bh(&ring->lock);
-}
-
-/* For pool statistics: slots this ring's users hold now. */
-u32 pktpool_ring_busy(struct pktpool_ring *ring)
-{
-	return READ_ONCE(ring->busy);
 }

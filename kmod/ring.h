@@ -19,7 +19,6 @@ void *pktpool_ring_alloc(struct pktpool_ring *ring);
 bool pktpool_ring_free(struct pktpool_ring *ring, void *obj);
 int pktpool_ring_rx_submit(struct pktpool_ring *ring, void *obj,
 			   const struct pktpool_desc *d);
-u32 pktpool_ring_busy(struct pktpool_ring *ring);
 
 /* For the region's file operations and info. */
 void pktpool_ring_account(struct pktpool_region *r,
