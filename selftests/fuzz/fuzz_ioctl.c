@@ -524,12 +524,16 @@ static void fz_check_layout(const struct pktpool_region_info *i, const char *wha
 /* Bytes of a region of n slots of s bytes, as the kernel lays it out. */
 uint64_t fz_region_bytes(uint64_t n, uint64_t s)
 {
-	uint64_t p = 1, ring;
+	uint64_t p = 1, desc_ring, fill_ring;
 
 	while (p < n)
 		p <<= 1;
-	ring = (PKTPOOL_REGION_RING_HDR + p * 4 + FZ_PAGE - 1) & ~(FZ_PAGE - 1);
-	return PKTPOOL_REGION_CTRL_SIZE + 2 * ring +
+	/* rx and tx carry descriptors, fill carries slot indices. */
+	desc_ring = (PKTPOOL_REGION_RING_HDR + p * sizeof(struct pktpool_desc) +
+		     FZ_PAGE - 1) & ~(FZ_PAGE - 1);
+	fill_ring = (PKTPOOL_REGION_RING_HDR + p * sizeof(uint32_t) +
+		     FZ_PAGE - 1) & ~(FZ_PAGE - 1);
+	return PKTPOOL_REGION_CTRL_SIZE + 2 * desc_ring + fill_ring +
 	       ((n * PKTPOOL_REGION_META_SIZE + FZ_PAGE - 1) & ~(FZ_PAGE - 1)) +
 	       ((n * s + FZ_PAGE - 1) & ~(FZ_PAGE - 1));
 }
@@ -605,7 +609,7 @@ void fz_op_region_create(void)
 	case 2: case 3:
 		/* As many as fit in region_max_bytes, give or take one. */
 		if (c.slot_size >= 64 && c.slot_size <= PKTPOOL_REGION_SLOT_MAX) {
-			n = (fz_lim.max_bytes - 28672) / c.slot_size;
+			n = (fz_lim.max_bytes - fz_region_bytes(1, 0)) / c.slot_size;
 			while (n > 1 && fz_region_bytes(n, c.slot_size) > fz_lim.max_bytes)
 				n--;
 			c.slot_count = (uint32_t)(n + fz_below(3)) - 1;
