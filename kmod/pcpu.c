@@ -428,7 +428,7 @@ int pktpool_rx_submit(struct pktpool *pool, void *obj,
 
 	if (!pool->ring)
 		return -EINVAL;
-	err = pktpool_ring_rx_submit(pool->ring, obj, desc);
+	err = pktpool_ring_rx_submit(pool->ring, &pool->ring_user, obj, desc);
 	if (err)
 		return err;
 	atomic_long_dec(&pool->ring_out);

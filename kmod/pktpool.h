@@ -33,6 +33,7 @@
 #include <linux/types.h>
 
 struct pktpool;
+struct pktpool_desc;
 
 /* What pktpool_create() takes; see uapi/linux/pktpool.h for the bounds. */
 struct pktpool_params {
@@ -49,6 +50,18 @@ struct pktpool_params {
 	 * region's fill ring.
 	 */
 	const char *region;
+	/*
+	 * Region-backed pools, optional: called for each valid descriptor
+	 * userspace puts on the region's tx ring for a slot this pool put on
+	 * the rx ring (a verdict). Process context, from
+	 * PKTPOOL_IOC_REGION_KICK, with no pktpool lock held; the pool is not
+	 * destroyed while it runs, and it must not create or destroy pools
+	 * itself. d is the kernel's private copy of the descriptor, with
+	 * d->slot checked; data is the slot, still shared with userspace, so
+	 * copy before checking. The slot is the kernel's again on return.
+	 */
+	void (*tx)(void *arg, const struct pktpool_desc *d, const void *data);
+	void *tx_arg;
 };
 
 /* A consistent-enough snapshot: per-CPU counters summed at read time. */
@@ -123,7 +136,6 @@ void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs);
  * caller. -EINVAL if obj is not an object of this pool that the caller
  * holds, or desc->len is larger than the slot.
  */
-struct pktpool_desc;
 int pktpool_rx_submit(struct pktpool *pool, void *obj,
 		      const struct pktpool_desc *desc);
 

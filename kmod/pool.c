@@ -91,6 +91,8 @@ int pktpool_params_check(const struct pktpool_params *p)
 		return -EINVAL;
 	if (p->flags & ~PKTPOOL_POOL_F_ALL)
 		return -EINVAL;
+	if (p->tx && !p->region)
+		return -EINVAL;	/* only a region has a tx ring */
 	if (!pktpool_node_valid(p->node))
 		return -EINVAL;
 	return pktpool_limits_check(p->limit, p->reserve);
@@ -221,7 +223,7 @@ static int pktpool_pool_bind_region(struct pktpool *pool, const char *name)
 	}
 	if (!pool->obj_size)
 		pool->obj_size = r->slot_size;
-	ring = pktpool_ring_bind(r);
+	ring = pktpool_ring_bind(r, &pool->ring_user);
 	if (IS_ERR(ring)) {
 		pktpool_region_put(r);
 		return PTR_ERR(ring);
@@ -235,7 +237,7 @@ static void pktpool_pool_unbind_region(struct pktpool *pool)
 {
 	if (!pool->ring)
 		return;
-	pktpool_ring_unbind(pool->ring);
+	pktpool_ring_unbind(pool->ring, &pool->ring_user);
 	pktpool_region_put(pool->region);
 	pool->ring = NULL;
 	pool->region = NULL;
@@ -295,6 +297,8 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 		err = -EINVAL;
 		if (p->reserve || p->limit)
 			goto err_reserve;
+		pool->ring_user.tx = p->tx;
+		pool->ring_user.arg = p->tx_arg;
 		err = pktpool_pool_bind_region(pool, p->region);
 		if (err)
 			goto err_reserve;

@@ -11,6 +11,7 @@
 #include <linux/pktpool.h>
 
 #include "pktpool.h"
+#include "ring.h"
 
 struct pktpool_class;
 struct pktpool_pcpu;
@@ -60,6 +61,7 @@ struct pktpool {
 	/* Region-backed pools: where the objects come from. */
 	struct pktpool_region *region;
 	struct pktpool_ring *ring;
+	struct pktpool_ring_user ring_user;	/* its tx callback */
 	atomic_long_t ring_out;	/* objects the pool's users hold */
 };
 

@@ -17,12 +17,18 @@
  *
  * Contexts: alloc, free and submit run in process or softirq context and
  * take ring->lock with the _bh variants (a sleeping lock on PREEMPT_RT,
- * where softirqs run in threads); never from hardirq context.
+ * where softirqs run in threads); never from hardirq context. The tx ring
+ * is read only on PKTPOOL_IOC_REGION_KICK, in process context, under
+ * ring->tx_mutex, which also keeps a pool from unbinding while its tx
+ * callback runs.
+ *
+ * Lock order: pktpool_ring_mutex, ring->tx_mutex, ring->lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -37,7 +43,11 @@ enum {
 	PKTPOOL_SLOT_FREE,	/* the kernel's, on its free stack */
 	PKTPOOL_SLOT_BUSY,	/* allocated by a kernel pool user */
 	PKTPOOL_SLOT_RX,	/* on the rx ring, not yet consumed */
+	PKTPOOL_SLOT_TX,	/* taken off the tx ring, its user called */
 };
+
+/* tx entries handled per pass under ring->lock. */
+#define PKTPOOL_TX_BATCH	32
 
 struct pktpool_ring {
 	struct pktpool_region *region;	/* pins nothing: the region owns us */
@@ -45,8 +55,10 @@ struct pktpool_ring {
 	void *slots;
 	u32 *rx_prod_p, *rx_cons_p, *fill_prod_p, *fill_cons_p;
 	u32 *fill_flags_p;
+	u32 *tx_prod_p, *tx_cons_p, *tx_flags_p;
 	struct pktpool_desc *rx;
 	u32 *fill;
+	struct pktpool_desc *tx;
 	u32 mask;
 	u32 slot_count;
 	u32 slot_size;
@@ -64,7 +76,15 @@ struct pktpool_ring {
 	u32 fill_cons;
 	u32 fill_bad_prod;	/* a producer counted as invalid already */
 	u32 rx_bad_cons;
+	u32 tx_cons;
+	u32 tx_bad_prod;
 	u64 invalid;
+	/* Per slot: the user whose rx entry it was, for its tx entry. */
+	struct pktpool_ring_user **owner;
+
+	struct mutex tx_mutex;	/* one tx reader; the batch below */
+	struct pktpool_desc tx_batch[PKTPOOL_TX_BATCH];
+	struct pktpool_ring_user *tx_who[PKTPOOL_TX_BATCH];
 };
 
 /* Serializes binding and unbinding, which may sleep. */
@@ -86,12 +106,15 @@ static struct pktpool_ring *pktpool_ring_create(struct pktpool_region *r)
 	ring->state = kvcalloc(r->slot_count, sizeof(*ring->state), GFP_KERNEL);
 	ring->free = kvcalloc(r->slot_count, sizeof(*ring->free), GFP_KERNEL);
 	ring->rx_slot = kvcalloc(n, sizeof(*ring->rx_slot), GFP_KERNEL);
+	ring->owner = kvcalloc(r->slot_count, sizeof(*ring->owner), GFP_KERNEL);
 	ring->base = vmap(r->pages, r->nr_pages, VM_MAP, PAGE_KERNEL);
-	if (!ring->state || !ring->free || !ring->rx_slot || !ring->base) {
+	if (!ring->state || !ring->free || !ring->rx_slot || !ring->owner ||
+	    !ring->base) {
 		pktpool_ring_release(ring);
 		return NULL;
 	}
 	spin_lock_init(&ring->lock);
+	mutex_init(&ring->tx_mutex);
 	ring->region = r;
 	ring->mask = n - 1;
 	ring->slot_count = r->slot_count;
@@ -99,11 +122,15 @@ static struct pktpool_ring *pktpool_ring_create(struct pktpool_region *r)
 	ring->slots = pktpool_ring_at(ring, r->slots_off);
 	ring->rx = pktpool_ring_at(ring, r->rx_off + PKTPOOL_REGION_RING_HDR);
 	ring->fill = pktpool_ring_at(ring, r->fill_off + PKTPOOL_REGION_RING_HDR);
+	ring->tx = pktpool_ring_at(ring, r->tx_off + PKTPOOL_REGION_RING_HDR);
 	ring->rx_prod_p = pktpool_ring_at(ring, r->rx_off + PKTPOOL_RING_PRODUCER);
 	ring->rx_cons_p = pktpool_ring_at(ring, r->rx_off + PKTPOOL_RING_CONSUMER);
 	ring->fill_prod_p = pktpool_ring_at(ring, r->fill_off + PKTPOOL_RING_PRODUCER);
 	ring->fill_cons_p = pktpool_ring_at(ring, r->fill_off + PKTPOOL_RING_CONSUMER);
 	ring->fill_flags_p = pktpool_ring_at(ring, r->fill_off + PKTPOOL_RING_FLAGS);
+	ring->tx_prod_p = pktpool_ring_at(ring, r->tx_off + PKTPOOL_RING_PRODUCER);
+	ring->tx_cons_p = pktpool_ring_at(ring, r->tx_off + PKTPOOL_RING_CONSUMER);
+	ring->tx_flags_p = pktpool_ring_at(ring, r->tx_off + PKTPOOL_RING_FLAGS);
 	/*
 	 * Start where userspace left the indices: it may have produced
 	 * into the fill ring before any kernel user came. A hostile start
@@ -113,6 +140,9 @@ static struct pktpool_ring *pktpool_ring_create(struct pktpool_region *r)
 	ring->rx_cons = ring->rx_prod;
 	WRITE_ONCE(*ring->rx_cons_p, ring->rx_prod);
 	ring->fill_cons = READ_ONCE(*ring->fill_cons_p);
+	ring->tx_cons = READ_ONCE(*ring->tx_cons_p);
+	/* The kernel reads the tx ring only when kicked. */
+	WRITE_ONCE(*ring->tx_flags_p, PKTPOOL_RING_F_NEED_WAKEUP);
 	return ring;
 }
 
@@ -123,6 +153,7 @@ void pktpool_ring_release(struct pktpool_ring *ring)
 		return;
 	if (ring->base)
 		vunmap(ring->base);
+	kvfree(ring->owner);
 	kvfree(ring->rx_slot);
 	kvfree(ring->free);
 	kvfree(ring->state);
@@ -239,9 +270,13 @@ bool pktpool_ring_free(struct pktpool_ring *ring, void *obj)
 	return ok;
 }
 
-/* Put one entry on the rx ring; lock held, the slot's state not yet RX. */
+/*
+ * Put one entry on the rx ring for user (NULL: a slot given back); lock
+ * held, the slot's state not yet RX.
+ */
 static void pktpool_ring_rx_put(struct pktpool_ring *ring, u32 slot,
-				const struct pktpool_desc *d)
+				const struct pktpool_desc *d,
+				struct pktpool_ring_user *user)
 {
 	u32 pos = ring->rx_prod & ring->mask;
 	struct pktpool_desc *e = &ring->rx[pos];
@@ -249,13 +284,15 @@ static void pktpool_ring_rx_put(struct pktpool_ring *ring, u32 slot,
 	memcpy(e, d, sizeof(*e));
 	e->slot = slot;
 	ring->rx_slot[pos] = slot;
+	ring->owner[slot] = user;
 	ring->state[slot] = PKTPOOL_SLOT_RX;
 	ring->inflight++;
 	/* (A) the entry is written before the producer index moves. */
 	smp_store_release(ring->rx_prod_p, ++ring->rx_prod);
 }
 
-int pktpool_ring_rx_submit(struct pktpool_ring *ring, void *obj,
+int pktpool_ring_rx_submit(struct pktpool_ring *ring,
+			   struct pktpool_ring_user *user, void *obj,
 			   const struct pktpool_desc *d)
 {
 	long slot = pktpool_ring_slot_of(ring, obj);
@@ -272,7 +309,7 @@ int pktpool_ring_rx_submit(struct pktpool_ring *ring, void *obj,
 		 * least slot_count entries, so there is always room: a
 		 * consumer that does not consume only stops the fill.
 		 */
-		pktpool_ring_rx_put(ring, slot, d);
+		pktpool_ring_rx_put(ring, slot, d, user);
 		ring->busy--;
 	}
 	spin_unlock_bh(&ring->lock);
@@ -285,7 +322,8 @@ int pktpool_ring_rx_submit(struct pktpool_ring *ring, void *obj,
  * Process context. The kernel side of region r for a new pool user; the
  * region must stay pinned by the caller until pktpool_ring_unbind().
  */
-struct pktpool_ring *pktpool_ring_bind(struct pktpool_region *r)
+struct pktpool_ring *pktpool_ring_bind(struct pktpool_region *r,
+				       struct pktpool_ring_user *user)
 {
 	struct pktpool_ring *ring;
 
@@ -315,21 +353,30 @@ struct pktpool_ring *pktpool_ring_bind(struct pktpool_region *r)
  * process that gave it knows it has it again. Slots still busy must have
  * been freed or submitted before (the pool refuses to go away before).
  */
-void pktpool_ring_unbind(struct pktpool_ring *ring)
+void pktpool_ring_unbind(struct pktpool_ring *ring,
+			 struct pktpool_ring_user *user)
 {
 	struct pktpool_desc d = { .flags = PKTPOOL_DESC_F_RETURNED };
 	bool woke = false;
+	u32 i;
 
 	mutex_lock(&pktpool_ring_mutex);
+	/* No tx callback of this user runs once we hold tx_mutex. */
+	mutex_lock(&ring->tx_mutex);
 	spin_lock_bh(&ring->lock);
+	for (i = 0; i < ring->slot_count; i++)
+		if (ring->owner[i] == user)
+			ring->owner[i] = NULL;
 	if (!--ring->users) {
 		pktpool_ring_rx_reap(ring);
 		while (ring->nfree) {
-			pktpool_ring_rx_put(ring, ring->free[--ring->nfree], &d);
+			pktpool_ring_rx_put(ring, ring->free[--ring->nfree],
+					    &d, NULL);
 			woke = true;
 		}
 	}
 	spin_unlock_bh(&ring->lock);
+	mutex_unlock(&ring->tx_mutex);
 	mutex_unlock(&pktpool_ring_mutex);
 	if (woke)
 		wake_up_interruptible_poll(&ring->region->wait, EPOLLIN);
@@ -375,7 +422,109 @@ __poll_t pktpool_ring_poll(struct pktpool_region *r)
 	return mask;
 }
 
-/* PKTPOOL_IOC_REGION_KICK: take the fill ring now. */
+/*
+ * Take up to PKTPOOL_TX_BATCH tx entries into ring->tx_batch, each a
+ * private copy, and return how many are valid; *taken says how many
+ * entries were consumed. A valid entry names a slot the user holds: it
+ * becomes PKTPOOL_SLOT_TX, and its rx entry's user is remembered.
+ */
+static unsigned int pktpool_ring_tx_take(struct pktpool_ring *ring,
+					 unsigned int *taken)
+{
+	unsigned int k = 0;
+	u32 prod, slot;
+
+	lockdep_assert_held(&ring->lock);
+	lockdep_assert_held(&ring->tx_mutex);
+	*taken = 0;
+	/* (B) pairs with the producer's release (A): entries are written. */
+	prod = smp_load_acquire(ring->tx_prod_p);
+	if (prod - ring->tx_cons > ring->mask + 1) {
+		if (prod != ring->tx_bad_prod) {
+			ring->tx_bad_prod = prod;
+			ring->invalid++;
+		}
+		return 0;
+	}
+	while (ring->tx_cons != prod && k < PKTPOOL_TX_BATCH) {
+		struct pktpool_desc *d = &ring->tx_batch[k];
+
+		memcpy(d, &ring->tx[ring->tx_cons++ & ring->mask], sizeof(*d));
+		(*taken)++;
+		slot = d->slot;
+		if (slot >= ring->slot_count ||
+		    ring->state[slot] != PKTPOOL_SLOT_USER) {
+			ring->invalid++;	/* not the user's to give */
+			continue;
+		}
+		ring->state[slot] = PKTPOOL_SLOT_TX;
+		ring->tx_who[k] = ring->owner[slot];
+		ring->owner[slot] = NULL;
+		k++;
+	}
+	/* (C) the entries are read: the producer may overwrite them. */
+	smp_store_release(ring->tx_cons_p, ring->tx_cons);
+	return k;
+}
+
+/* The slots of k handled tx entries are the kernel's again. */
+static bool pktpool_ring_tx_done(struct pktpool_ring *ring, unsigned int k)
+{
+	struct pktpool_desc ret = { .flags = PKTPOOL_DESC_F_RETURNED };
+	bool returned = false;
+	unsigned int i;
+	u32 slot;
+
+	spin_lock_bh(&ring->lock);
+	for (i = 0; i < k; i++) {
+		slot = ring->tx_batch[i].slot;
+		if (ring->users) {
+			ring->state[slot] = PKTPOOL_SLOT_FREE;
+			ring->free[ring->nfree++] = slot;
+		} else {
+			/* No kernel user left to take it: give it back. */
+			pktpool_ring_rx_put(ring, slot, &ret, NULL);
+			returned = true;
+		}
+	}
+	spin_unlock_bh(&ring->lock);
+	return returned;
+}
+
+/*
+ * Hand each valid tx entry to the user whose rx entry the slot was, with
+ * no spinlock held (the callback may send the packet on through the
+ * stack, into a hook that allocates from this ring). At most one ring's
+ * worth of entries per kick, so one call stays bounded.
+ */
+static void pktpool_ring_tx_drain(struct pktpool_ring *ring)
+{
+	unsigned int k, i, taken, total = 0;
+	bool returned = false;
+
+	mutex_lock(&ring->tx_mutex);
+	do {
+		spin_lock_bh(&ring->lock);
+		k = pktpool_ring_tx_take(ring, &taken);
+		spin_unlock_bh(&ring->lock);
+		for (i = 0; i < k; i++) {
+			const struct pktpool_desc *d = &ring->tx_batch[i];
+			struct pktpool_ring_user *who = ring->tx_who[i];
+
+			if (who && who->tx)
+				who->tx(who->arg, d, ring->slots +
+					(size_t)d->slot * ring->slot_size);
+		}
+		if (k)
+			returned |= pktpool_ring_tx_done(ring, k);
+		total += taken;
+	} while (taken && total <= ring->mask);
+	mutex_unlock(&ring->tx_mutex);
+	if (returned)
+		wake_up_interruptible_poll(&ring->region->wait, EPOLLIN);
+}
+
+/* PKTPOOL_IOC_REGION_KICK: take the fill ring, then the tx ring, now. */
 void pktpool_ring_kick(struct pktpool_region *r)
 {
 	/* Pairs with the release in pktpool_ring_bind(): a complete ring. */
@@ -387,4 +536,5 @@ void pktpool_ring_kick(struct pktpool_region *r)
 	pktpool_ring_rx_reap(ring);
 	pktpool_ring_fill_take(ring);
 	spin_unlock_bh(&ring->lock);
+	pktpool_ring_tx_drain(ring);
 }
