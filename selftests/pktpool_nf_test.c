@@ -3,7 +3,12 @@
  * pktpool_nf.ko with real packets: UDP datagrams sent over loopback with
  * a mark are copied, byte for byte, into the slots of a region and show up
  * on its rx ring; unmarked ones are not; snaplen cuts; a missing fill is
- * counted; unbinding gives unused slots back. Runs as root in the VM with
+ * counted; unbinding gives unused slots back. With action queue a
+ * datagram waits for the verdict on the tx ring: accepted it arrives,
+ * dropped it does not, modified it arrives with the new bytes (the
+ * receiving socket checks the fixed checksum), timeouts and a full queue
+ * fail closed or open as set, and garbage on the tx ring is counted and
+ * ignored. Runs as root in the VM with
  * pktpool.ko and pktpool_nf.ko loaded, from the top of the tree (it runs
  * build/tools/pktpoolctl for the netlink side).
  */
@@ -39,16 +44,26 @@ FIXTURE(nf) {
 	struct pktpool_region_create c;
 	struct pktpool_region_info i;
 	unsigned char *mem;
-	_Atomic __u32 *rx_prod, *rx_cons, *fill_prod;
-	struct pktpool_desc *rx;
+	_Atomic __u32 *rx_prod, *rx_cons, *fill_prod, *tx_prod;
+	struct pktpool_desc *rx, *tx;
 	__u32 *fill;
+	int sink;		/* a UDP socket on PORT, non-blocking */
 	__u32 mask, bind_id;
 };
 
 FIXTURE_SETUP(nf)
 {
+	struct sockaddr_in at = {
+		.sin_family = AF_INET,
+		.sin_port = htons(PORT),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+
 	self->bind_id = 0;
 	self->mem = MAP_FAILED;
+	self->sink = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, self->sink);
+	ASSERT_EQ(0, bind(self->sink, (void *)&at, sizeof(at)));
 	self->fd = open(PKTPOOL_DEVICE, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	memset(&self->c, 0, sizeof(self->c));
@@ -71,6 +86,8 @@ FIXTURE_SETUP(nf)
 	self->rx = (void *)(self->mem + self->i.rx_offset + PKTPOOL_REGION_RING_HDR);
 	self->fill_prod = (void *)(self->mem + self->i.fill_offset + PKTPOOL_RING_PRODUCER);
 	self->fill = (void *)(self->mem + self->i.fill_offset + PKTPOOL_REGION_RING_HDR);
+	self->tx_prod = (void *)(self->mem + self->i.tx_offset + PKTPOOL_RING_PRODUCER);
+	self->tx = (void *)(self->mem + self->i.tx_offset + PKTPOOL_REGION_RING_HDR);
 	self->mask = self->i.ring_entries - 1;
 }
 
@@ -92,6 +109,7 @@ FIXTURE_TEARDOWN(nf)
 		munmap(self->mem, self->c.mmap_size);
 	ioctl(self->fd, PKTPOOL_IOC_REGION_DESTROY, &d);
 	close(self->fd);
+	close(self->sink);
 }
 
 /* Run pktpoolctl nf bind with extra options; the new id, or 0. */
@@ -136,19 +154,33 @@ static int send_udp(unsigned int n, unsigned int len, int mark)
 	unsigned char buf[1500];
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
 
+	int err = 0;
+
 	if (s < 0)
 		return -errno;
 	if (mark && setsockopt(s, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)))
-		return -errno;
-	for (unsigned int i = 0; i < n; i++) {
+		err = -errno;
+	for (unsigned int i = 0; i < n && !err; i++) {
 		memcpy(buf, &i, sizeof(i));
 		for (unsigned int k = 4; k < len; k++)
 			buf[k] = (unsigned char)(i + k);
 		if (sendto(s, buf, len, 0, (void *)&to, sizeof(to)) != (ssize_t)len)
-			return -errno;
+			err = -errno;
 	}
 	close(s);
-	return 0;
+	return err;
+}
+
+static int tx_put(FIXTURE_DATA(nf) *self, const struct pktpool_desc *v);
+
+/* A verdict on d's slot for another packet id. */
+static int give_slot_back_with_wrong_id(FIXTURE_DATA(nf) *self,
+					const struct pktpool_desc *d)
+{
+	struct pktpool_desc v = { .slot = d->slot, .id = d->id + 1000,
+				  .verdict = PKTPOOL_VERDICT_ACCEPT };
+
+	return tx_put(self, &v);
 }
 
 static __u32 rx_count(FIXTURE_DATA(nf) *self)
@@ -270,6 +302,291 @@ TEST_F(nf, bind_refuses_bad_requests_with_a_reason)
 	EXPECT_NE(0, system(cmd));
 	/* Unknown id. */
 	EXPECT_NE(0, system(CTL " nf unbind 999999 2>/dev/null"));
+}
+
+/* One counter of our binding from pktpoolctl --json nf list, or ~0. */
+static unsigned long long nf_stat(FIXTURE_DATA(nf) *self, const char *key)
+{
+	char line[4096], want[64], k[64], *obj, *end, *v;
+	unsigned long long val = ~0ULL;
+	FILE *p;
+
+	snprintf(want, sizeof(want), "{\"id\":%u,", self->bind_id);
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	p = popen(CTL " --json nf list", "r");
+	if (!p)
+		return val;
+	while (fgets(line, sizeof(line), p)) {
+		obj = strstr(line, want);
+		if (!obj)
+			continue;
+		end = strchr(obj, '}');
+		v = strstr(obj, k);
+		if (v && (!end || v < end))
+			val = strtoull(v + strlen(k), NULL, 10);
+	}
+	pclose(p);
+	return val;
+}
+
+static struct pktpool_region_info region_info(FIXTURE_DATA(nf) *self)
+{
+	struct pktpool_region_info i = { .size = sizeof(i), .id = self->c.id };
+
+	ioctl(self->fd, PKTPOOL_IOC_REGION_INFO, &i);
+	return i;
+}
+
+/* Take the next rx entry (a copy) and consume it; -1 if none. */
+static int rx_take(FIXTURE_DATA(nf) *self, struct pktpool_desc *d)
+{
+	__u32 cons = atomic_load(self->rx_cons);
+
+	if (atomic_load_explicit(self->rx_prod, memory_order_acquire) == cons)
+		return -1;
+	*d = self->rx[cons & self->mask];
+	atomic_store_explicit(self->rx_cons, cons + 1, memory_order_release);
+	return 0;
+}
+
+static int kick(FIXTURE_DATA(nf) *self);
+
+/* Put one descriptor on the tx ring and kick. */
+static int tx_put(FIXTURE_DATA(nf) *self, const struct pktpool_desc *v)
+{
+	__u32 prod = atomic_load(self->tx_prod);
+
+	self->tx[prod & self->mask] = *v;
+	/* (A) the entry before the index: pairs with the kernel's (B). */
+	atomic_store_explicit(self->tx_prod, prod + 1, memory_order_release);
+	return kick(self);
+}
+
+static int verdict(FIXTURE_DATA(nf) *self, const struct pktpool_desc *d,
+		   __u32 what)
+{
+	struct pktpool_desc v = { .slot = d->slot, .id = d->id, .verdict = what };
+
+	return tx_put(self, &v);
+}
+
+static unsigned char *slot_data(FIXTURE_DATA(nf) *self, __u32 slot)
+{
+	return self->mem + self->i.slots_offset + (size_t)slot * 2048;
+}
+
+/*
+ * A datagram on the sink: its length, or -1 when none came within
+ * wait_ms (delivery after a verdict may finish in another context).
+ */
+static ssize_t sink_wait(FIXTURE_DATA(nf) *self, unsigned char *buf,
+			 size_t n, int wait_ms)
+{
+	struct pollfd pfd = { .fd = self->sink, .events = POLLIN };
+
+	if (poll(&pfd, 1, wait_ms) != 1)
+		return -1;
+	return recv(self->sink, buf, n, 0);
+}
+
+#define ARRIVES		2000	/* ms to wait for what must arrive */
+#define NEVER		200	/* ms to wait for what must not */
+
+static int kick(FIXTURE_DATA(nf) *self)
+{
+	struct pktpool_pool_id k = { .size = sizeof(k), .id = self->c.id };
+
+	return ioctl(self->fd, PKTPOOL_IOC_REGION_KICK, &k);
+}
+
+TEST_F(nf, queued_datagram_waits_for_accept_then_arrives)
+{
+	struct pktpool_desc d;
+	unsigned char buf[2048];
+	__u32 seq;
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_EQ(0, send_udp(1, 300, MARK));
+	ASSERT_EQ(0, rx_take(self, &d));
+	EXPECT_NE(0U, d.flags & PKTPOOL_DESC_F_QUEUED);
+	EXPECT_EQ(20U + 8 + 300, d.len);
+	EXPECT_EQ(-1, sink_wait(self, buf, sizeof(buf), NEVER));	/* it waits */
+	EXPECT_EQ(1ULL, nf_stat(self, "waiting"));
+	ASSERT_EQ(0, verdict(self, &d, PKTPOOL_VERDICT_ACCEPT));
+	ASSERT_EQ(300, sink_wait(self, buf, sizeof(buf), ARRIVES));
+	memcpy(&seq, buf, sizeof(seq));
+	EXPECT_EQ(0U, seq);
+	EXPECT_EQ((unsigned char)(0 + 299), buf[299]);
+	EXPECT_EQ(1ULL, nf_stat(self, "accepted"));
+	EXPECT_EQ(0ULL, nf_stat(self, "waiting"));
+	/* The verdict gave the slot back to the kernel. */
+	EXPECT_EQ((__u64)SLOTS, region_info(self).kernel_slots);
+	EXPECT_EQ(0ULL, region_info(self).ring_invalid);
+}
+
+TEST_F(nf, dropped_datagram_never_arrives)
+{
+	struct pktpool_desc d;
+	unsigned char buf[2048];
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_EQ(0, send_udp(1, 100, MARK));
+	ASSERT_EQ(0, rx_take(self, &d));
+	ASSERT_EQ(0, verdict(self, &d, PKTPOOL_VERDICT_DROP));
+	EXPECT_EQ(-1, sink_wait(self, buf, sizeof(buf), NEVER));
+	EXPECT_EQ(1ULL, nf_stat(self, "dropped"));
+	EXPECT_EQ(0ULL, nf_stat(self, "waiting"));
+}
+
+TEST_F(nf, modified_datagram_arrives_with_the_slots_bytes_and_lengths)
+{
+	struct pktpool_desc d, v;
+	unsigned char buf[2048], *p;
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_EQ(0, send_udp(2, 200, MARK));
+	/* First: one payload byte changed, same length. */
+	ASSERT_EQ(0, rx_take(self, &d));
+	p = slot_data(self, d.slot);
+	p[28 + 10] = 0xee;
+	v = (struct pktpool_desc){ .slot = d.slot, .id = d.id, .len = d.len,
+				   .flags = PKTPOOL_DESC_F_MODIFIED,
+				   .verdict = PKTPOOL_VERDICT_ACCEPT };
+	ASSERT_EQ(0, tx_put(self, &v));
+	/* The socket checks the UDP checksum the kernel fixed. */
+	ASSERT_EQ(200, sink_wait(self, buf, sizeof(buf), ARRIVES));
+	EXPECT_EQ(0xee, buf[10]);
+	/* Second: cut to 50 payload bytes; IP and UDP lengths follow. */
+	ASSERT_EQ(0, rx_take(self, &d));
+	v = (struct pktpool_desc){ .slot = d.slot, .id = d.id, .len = 28 + 50,
+				   .flags = PKTPOOL_DESC_F_MODIFIED,
+				   .verdict = PKTPOOL_VERDICT_ACCEPT };
+	ASSERT_EQ(0, tx_put(self, &v));
+	ASSERT_EQ(50, sink_wait(self, buf, sizeof(buf), ARRIVES));
+	EXPECT_EQ((unsigned char)(1 + 49), buf[49]);
+	EXPECT_EQ(2ULL, nf_stat(self, "modified"));
+}
+
+TEST_F(nf, modification_of_a_truncated_packet_is_refused_and_drops_it)
+{
+	struct pktpool_desc d, v;
+	unsigned char buf[2048];
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --snaplen 40"));
+	ASSERT_EQ(0, send_udp(1, 500, MARK));
+	ASSERT_EQ(0, rx_take(self, &d));
+	ASSERT_NE(0U, d.flags & PKTPOOL_DESC_F_TRUNCATED);
+	v = (struct pktpool_desc){ .slot = d.slot, .id = d.id, .len = 40,
+				   .flags = PKTPOOL_DESC_F_MODIFIED,
+				   .verdict = PKTPOOL_VERDICT_ACCEPT };
+	ASSERT_EQ(0, tx_put(self, &v));
+	EXPECT_EQ(-1, sink_wait(self, buf, sizeof(buf), NEVER));
+	EXPECT_EQ(1ULL, nf_stat(self, "bad_verdicts"));
+}
+
+TEST_F(nf, a_packet_without_verdict_times_out_closed_by_default)
+{
+	unsigned char buf[2048];
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --timeout 20"));
+	ASSERT_EQ(0, send_udp(1, 100, MARK));
+	usleep(300 * 1000);
+	EXPECT_EQ(-1, sink_wait(self, buf, sizeof(buf), NEVER));
+	EXPECT_EQ(1ULL, nf_stat(self, "timed_out"));
+	EXPECT_EQ(0ULL, nf_stat(self, "waiting"));
+}
+
+TEST_F(nf, a_packet_without_verdict_times_out_open_when_asked)
+{
+	struct pktpool_desc d;
+	unsigned char buf[2048];
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --timeout 20 --fail-open"));
+	ASSERT_EQ(0, send_udp(1, 100, MARK));
+	usleep(300 * 1000);
+	EXPECT_EQ(100, sink_wait(self, buf, sizeof(buf), ARRIVES));
+	EXPECT_EQ(1ULL, nf_stat(self, "timed_out"));
+	/* A late verdict is counted, and its slot still goes back. */
+	ASSERT_EQ(0, rx_take(self, &d));
+	ASSERT_EQ(0, verdict(self, &d, PKTPOOL_VERDICT_ACCEPT));
+	EXPECT_EQ(1ULL, nf_stat(self, "bad_verdicts"));
+	EXPECT_EQ((__u64)SLOTS, region_info(self).kernel_slots);
+}
+
+TEST_F(nf, a_full_queue_drops_what_cannot_wait)
+{
+	struct pktpool_desc d;
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --queue-max 2"));
+	EXPECT_EQ(0, send_udp(1, 100, MARK));
+	EXPECT_EQ(0, send_udp(1, 100, MARK));
+	/* Dropped at the output hook: the sender is told. */
+	EXPECT_EQ(-EPERM, send_udp(1, 100, MARK));
+	EXPECT_EQ(-EPERM, send_udp(1, 100, MARK));
+	EXPECT_EQ(2ULL, nf_stat(self, "queued"));
+	EXPECT_EQ(2ULL, nf_stat(self, "queue_full"));
+	EXPECT_EQ(2ULL, nf_stat(self, "waiting"));
+	while (rx_take(self, &d) == 0)
+		ASSERT_EQ(0, verdict(self, &d, PKTPOOL_VERDICT_ACCEPT));
+	EXPECT_EQ(2ULL, nf_stat(self, "accepted"));
+}
+
+TEST_F(nf, garbage_on_the_tx_ring_is_counted_and_ignored)
+{
+	struct pktpool_desc d, v;
+	unsigned char buf[2048];
+	__u64 invalid;
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_EQ(0, send_udp(1, 100, MARK));
+	/* Still on rx, not consumed: not the user's to answer for. */
+	v = (struct pktpool_desc){ .slot = self->rx[0].slot,
+				   .id = self->rx[0].id,
+				   .verdict = PKTPOOL_VERDICT_ACCEPT };
+	ASSERT_EQ(0, tx_put(self, &v));
+	EXPECT_EQ(1ULL, region_info(self).ring_invalid);
+	ASSERT_EQ(0, rx_take(self, &d));
+	/* Out of range, and a slot the kernel holds on its free list. */
+	v = (struct pktpool_desc){ .slot = 1000000, .id = d.id,
+				   .verdict = PKTPOOL_VERDICT_ACCEPT };
+	ASSERT_EQ(0, tx_put(self, &v));
+	v.slot = (d.slot + 1) % SLOTS;
+	ASSERT_EQ(0, tx_put(self, &v));
+	invalid = region_info(self).ring_invalid;
+	EXPECT_EQ(3ULL, invalid);
+	/* Its slot, a wrong id: the slot goes back, the packet still waits. */
+	ASSERT_EQ(0, give_slot_back_with_wrong_id(self, &d));
+	EXPECT_EQ(1ULL, nf_stat(self, "bad_verdicts"));
+	EXPECT_EQ(1ULL, nf_stat(self, "waiting"));
+	EXPECT_EQ(-1, sink_wait(self, buf, sizeof(buf), NEVER));
+	/* A producer more than a ring ahead is refused as a whole. */
+	atomic_store_explicit(self->tx_prod, atomic_load(self->tx_prod) +
+			      self->mask + 2, memory_order_release);
+	EXPECT_EQ(0, kick(self));
+	EXPECT_EQ(invalid + 1, region_info(self).ring_invalid);
+	EXPECT_EQ(1ULL, nf_stat(self, "waiting"));
+}
+
+TEST_F(nf, unbinding_sends_waiting_packets_on_when_fail_open)
+{
+	unsigned char buf[2048];
+
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --fail-open"));
+	ASSERT_EQ(0, send_udp(3, 100, MARK));
+	EXPECT_EQ(3ULL, nf_stat(self, "waiting"));
+	ASSERT_EQ(0, unbind(self->bind_id));
+	self->bind_id = 0;
+	for (int k = 0; k < 3; k++)
+		EXPECT_EQ(100, sink_wait(self, buf, sizeof(buf), ARRIVES));
 }
 
 TEST_HARNESS_MAIN

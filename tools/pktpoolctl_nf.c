@@ -4,7 +4,8 @@
  * generic netlink family ("pktpool_nf"), in the caller's network
  * namespace:
  *   nf bind REGION --family ipv4|ipv6 --hook HOOK [--priority P]
- *           [--mark M[/MASK]] [--snaplen N] [--action copy]
+ *           [--mark M[/MASK]] [--snaplen N] [--action copy|queue]
+ *           [--queue-max N] [--timeout MS] [--fail-open]
  *   nf unbind ID
  *   nf list
  * Self-contained: the family is pktpool_nf.ko's, not pktpool.ko's.
@@ -36,9 +37,13 @@ struct nf_sock {
 struct nf_rec {
 	__u32 id, mark, mask, snaplen;
 	__s32 priority;
-	__u8 family, hook, action;
+	__u8 family, hook, action, fail_open;
+	__u32 queue_max, timeout_ms, waiting;
 	char region[PKTPOOL_NAME_MAX];
 	__u64 seen, copied, bytes, no_slot, errors;
+	/* In attribute order, QUEUED..BAD_VERDICTS. */
+	__u64 queued, accepted, dropped, modified, timed_out, queue_full,
+	      bad_verdicts;
 };
 
 static const char *const hooks[] = {
@@ -253,6 +258,34 @@ static int rec_attr(const struct nlattr *a, void *data)
 		*(&r->seen + (mnl_attr_get_type(a) - PKTPOOL_NF_A_BIND_SEEN)) =
 			mnl_attr_get_u64(a);
 		break;
+	case PKTPOOL_NF_A_BIND_QUEUED:
+	case PKTPOOL_NF_A_BIND_ACCEPTED:
+	case PKTPOOL_NF_A_BIND_DROPPED:
+	case PKTPOOL_NF_A_BIND_MODIFIED:
+	case PKTPOOL_NF_A_BIND_TIMED_OUT:
+	case PKTPOOL_NF_A_BIND_QUEUE_FULL:
+	case PKTPOOL_NF_A_BIND_BAD_VERDICTS:
+		if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+			break;
+		*(&r->queued + (mnl_attr_get_type(a) - PKTPOOL_NF_A_BIND_QUEUED)) =
+			mnl_attr_get_u64(a);
+		break;
+	case PKTPOOL_NF_A_BIND_QUEUE_MAX:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+			r->queue_max = mnl_attr_get_u32(a);
+		break;
+	case PKTPOOL_NF_A_BIND_TIMEOUT_MS:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+			r->timeout_ms = mnl_attr_get_u32(a);
+		break;
+	case PKTPOOL_NF_A_BIND_WAITING:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+			r->waiting = mnl_attr_get_u32(a);
+		break;
+	case PKTPOOL_NF_A_BIND_FAIL_OPEN:
+		if (mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+			r->fail_open = mnl_attr_get_u8(a);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -272,6 +305,11 @@ static const char *hook_name(__u8 h)
 	return h < PCTL_ARRAY_SIZE(hooks) ? hooks[h] : "?";
 }
 
+static const char *action_name(__u8 a)
+{
+	return a == PKTPOOL_NF_ACTION_QUEUE ? "queue" : "copy";
+}
+
 static int list_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nf_list *l = data;
@@ -281,14 +319,24 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 	if (l->json) {
 		printf("%s{\"id\":%u,\"region\":\"%s\",\"family\":\"%s\",\"hook\":\"%s\","
 		       "\"priority\":%d,\"mark\":%u,\"mask\":%u,\"snaplen\":%u,"
-		       "\"action\":\"copy\",\"seen\":%" PRIu64 ",\"copied\":%" PRIu64
+		       "\"action\":\"%s\",\"seen\":%" PRIu64 ",\"copied\":%" PRIu64
 		       ",\"bytes\":%" PRIu64 ",\"no_slot\":%" PRIu64
-		       ",\"errors\":%" PRIu64 "}",
+		       ",\"errors\":%" PRIu64 ",\"queue_max\":%u,\"timeout_ms\":%u"
+		       ",\"fail_open\":%s,\"waiting\":%u,\"queued\":%" PRIu64
+		       ",\"accepted\":%" PRIu64 ",\"dropped\":%" PRIu64
+		       ",\"modified\":%" PRIu64 ",\"timed_out\":%" PRIu64
+		       ",\"queue_full\":%" PRIu64 ",\"bad_verdicts\":%" PRIu64 "}",
 		       l->n ? "," : "", r.id, r.region,
 		       r.family == NFPROTO_IPV6 ? "ipv6" : "ipv4",
 		       hook_name(r.hook), r.priority, r.mark, r.mask, r.snaplen,
+		       action_name(r.action),
 		       (uint64_t)r.seen, (uint64_t)r.copied, (uint64_t)r.bytes,
-		       (uint64_t)r.no_slot, (uint64_t)r.errors);
+		       (uint64_t)r.no_slot, (uint64_t)r.errors, r.queue_max,
+		       r.timeout_ms, r.fail_open ? "true" : "false", r.waiting,
+		       (uint64_t)r.queued, (uint64_t)r.accepted,
+		       (uint64_t)r.dropped, (uint64_t)r.modified,
+		       (uint64_t)r.timed_out, (uint64_t)r.queue_full,
+		       (uint64_t)r.bad_verdicts);
 	} else {
 		if (!l->n)
 			printf("%-4s %-20s %-4s %-11s %9s %-21s %7s %10s %10s %8s %6s\n",
@@ -301,6 +349,18 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 		       hook_name(r.hook), r.priority, r.mark, r.mask, r.snaplen,
 		       (uint64_t)r.seen, (uint64_t)r.copied,
 		       (uint64_t)r.no_slot, (uint64_t)r.errors);
+		if (r.action == PKTPOOL_NF_ACTION_QUEUE)
+			printf("     queue: max %u, timeout %u ms, fail-%s; waiting %u,"
+			       " queued %" PRIu64 ", accepted %" PRIu64
+			       ", dropped %" PRIu64 ", modified %" PRIu64
+			       ", timed out %" PRIu64 ", queue full %" PRIu64
+			       ", bad verdicts %" PRIu64 "\n",
+			       r.queue_max, r.timeout_ms,
+			       r.fail_open ? "open" : "closed", r.waiting,
+			       (uint64_t)r.queued, (uint64_t)r.accepted,
+			       (uint64_t)r.dropped, (uint64_t)r.modified,
+			       (uint64_t)r.timed_out, (uint64_t)r.queue_full,
+			       (uint64_t)r.bad_verdicts);
 	}
 	l->n++;
 	return MNL_CB_OK;
@@ -328,11 +388,17 @@ static int nf_bind(struct nf_sock *s, int argc, char **argv)
 		{ "mark", required_argument, NULL, 'm' },
 		{ "snaplen", required_argument, NULL, 's' },
 		{ "action", required_argument, NULL, 'a' },
+		{ "queue-max", required_argument, NULL, 'q' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "fail-open", no_argument, NULL, 'o' },
 		{ 0 }
 	};
 	const char *usage = "nf bind REGION --family ipv4|ipv6 --hook HOOK "
 			    "[--priority P] [--mark M[/MASK]] [--snaplen N] "
-			    "[--action copy]";
+			    "[--action copy|queue] [--queue-max N] [--timeout MS] "
+			    "[--fail-open]";
+	__u8 action = PKTPOOL_NF_ACTION_COPY, fail_open = 0;
+	__u32 queue_max = 0, timeout_ms = 0;
 	char req[1024];
 	struct nlmsghdr *nlh;
 	struct nf_rec r = { 0 };
@@ -389,8 +455,25 @@ static int nf_bind(struct nf_sock *s, int argc, char **argv)
 			have_snap = true;
 			break;
 		case 'a':
-			if (strcmp(optarg, "copy"))
-				return pctl_usage_error("--action: copy, not '%s'", optarg);
+			if (!strcmp(optarg, "copy"))
+				action = PKTPOOL_NF_ACTION_COPY;
+			else if (!strcmp(optarg, "queue"))
+				action = PKTPOOL_NF_ACTION_QUEUE;
+			else
+				return pctl_usage_error("--action: copy or queue, not '%s'", optarg);
+			break;
+		case 'q':
+			if (parse_u32(optarg, &queue_max) || !queue_max ||
+			    queue_max > PKTPOOL_NF_QUEUE_MAX)
+				return pctl_usage_error("--queue-max: 1..65536, not '%s'", optarg);
+			break;
+		case 't':
+			if (parse_u32(optarg, &timeout_ms) || !timeout_ms ||
+			    timeout_ms > PKTPOOL_NF_TIMEOUT_MAX)
+				return pctl_usage_error("--timeout: 1..600000 ms, not '%s'", optarg);
+			break;
+		case 'o':
+			fail_open = 1;
 			break;
 		default:
 			return pctl_usage_error("usage: %s %s", pctl_prog, usage);
@@ -411,7 +494,12 @@ static int nf_bind(struct nf_sock *s, int argc, char **argv)
 	mnl_attr_put_u32(nlh, PKTPOOL_NF_A_BIND_MASK, mask);
 	if (have_snap)
 		mnl_attr_put_u32(nlh, PKTPOOL_NF_A_BIND_SNAPLEN, snap);
-	mnl_attr_put_u8(nlh, PKTPOOL_NF_A_BIND_ACTION, PKTPOOL_NF_ACTION_COPY);
+	mnl_attr_put_u8(nlh, PKTPOOL_NF_A_BIND_ACTION, action);
+	if (queue_max)
+		mnl_attr_put_u32(nlh, PKTPOOL_NF_A_BIND_QUEUE_MAX, queue_max);
+	if (timeout_ms)
+		mnl_attr_put_u32(nlh, PKTPOOL_NF_A_BIND_TIMEOUT_MS, timeout_ms);
+	mnl_attr_put_u8(nlh, PKTPOOL_NF_A_BIND_FAIL_OPEN, fail_open);
 	err = nf_run(s, nlh, bind_reply_cb, &r);
 	if (err)
 		return nf_fail(s, "nf bind", err);

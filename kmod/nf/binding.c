@@ -2,7 +2,8 @@
 /*
  * Bindings: a netfilter hook that copies matching packets into the slots
  * of a pktpool region, through a region-backed pool, and hands them to
- * userspace on the region's rx ring.
+ * userspace on the region's rx ring; with action queue the packet then
+ * waits for a verdict (queue.c).
  *
  * The hook runs in softirq context (or process context on output hooks)
  * under RCU; it only allocates a slot, copies and
@@ -48,6 +49,8 @@ static unsigned int pktpool_nf_hook(void *priv, struct sk_buff *skb,
 	slot = pktpool_alloc(b->pool, GFP_ATOMIC);
 	if (!slot) {
 		this_cpu_inc(b->stats->no_slot);
+		if (b->cfg.action == PKTPOOL_NF_ACTION_QUEUE)
+			return b->cfg.fail_open ? NF_ACCEPT : NF_DROP;
 		return NF_ACCEPT;
 	}
 	d.orig_len = skb->len;
@@ -55,6 +58,8 @@ static unsigned int pktpool_nf_hook(void *priv, struct sk_buff *skb,
 	if (skb_copy_bits(skb, 0, slot, d.len)) {
 		pktpool_free(b->pool, slot);
 		this_cpu_inc(b->stats->errors);
+		if (b->cfg.action == PKTPOOL_NF_ACTION_QUEUE)
+			return b->cfg.fail_open ? NF_ACCEPT : NF_DROP;
 		return NF_ACCEPT;
 	}
 	d.id = atomic_inc_return(&b->next_id);
@@ -66,6 +71,8 @@ static unsigned int pktpool_nf_hook(void *priv, struct sk_buff *skb,
 	d.binding = b->id;
 	if (d.len < d.orig_len)
 		d.flags |= PKTPOOL_DESC_F_TRUNCATED;
+	if (b->cfg.action == PKTPOOL_NF_ACTION_QUEUE)
+		return pktpool_nf_queue_packet(b, skb, state, slot, &d);
 	if (pktpool_rx_submit(b->pool, slot, &d)) {
 		pktpool_free(b->pool, slot);
 		this_cpu_inc(b->stats->errors);
@@ -88,9 +95,18 @@ static int pktpool_nf_check(const struct pktpool_nf_config *cfg,
 			       "hook must be prerouting, input, forward, output, postrouting");
 		return -EINVAL;
 	}
-	if (cfg->action != PKTPOOL_NF_ACTION_COPY) {
-		NL_SET_ERR_MSG(extack, "action must be copy");
+	if (cfg->action != PKTPOOL_NF_ACTION_COPY &&
+	    cfg->action != PKTPOOL_NF_ACTION_QUEUE) {
+		NL_SET_ERR_MSG(extack, "action must be copy or queue");
 		return -EOPNOTSUPP;
+	}
+	if (!cfg->queue_max || cfg->queue_max > PKTPOOL_NF_QUEUE_MAX) {
+		NL_SET_ERR_MSG(extack, "queue_max must be 1..65536");
+		return -EINVAL;
+	}
+	if (!cfg->timeout_ms || cfg->timeout_ms > PKTPOOL_NF_TIMEOUT_MAX) {
+		NL_SET_ERR_MSG(extack, "timeout_ms must be 1..600000");
+		return -EINVAL;
 	}
 	if (cfg->snaplen > PKTPOOL_NF_SNAPLEN_MAX) {
 		NL_SET_ERR_MSG(extack, "snaplen must be at most 65535");
@@ -108,16 +124,19 @@ static int pktpool_nf_check(const struct pktpool_nf_config *cfg,
 	return 0;
 }
 
+/* The hook is unregistered (or never was), its queue closed. */
 static void pktpool_nf_free(struct pktpool_nf_binding *b)
 {
 	int err;
 
 	if (b->pool) {
+		/* Waits for a running verdict (tx) callback. */
 		err = pktpool_destroy(b->pool);
 		/* Every slot was submitted or freed inside the hook. */
 		if (err)
 			pr_err("binding %u: pool left behind: %d\n", b->id, err);
 	}
+	pktpool_nf_queue_teardown(b);
 	free_percpu(b->stats);
 	kfree(b);
 }
@@ -168,6 +187,10 @@ int pktpool_nf_bind(struct net *net, const struct pktpool_nf_config *cfg,
 
 	snprintf(name, sizeof(name), "nf-%u", b->id);
 	params.name = name;
+	if (cfg->action == PKTPOOL_NF_ACTION_QUEUE) {
+		params.tx = pktpool_nf_verdict;
+		params.tx_arg = b;
+	}
 	b->pool = pktpool_create(&params);
 	if (IS_ERR(b->pool)) {
 		err = PTR_ERR(b->pool);
@@ -181,6 +204,11 @@ int pktpool_nf_bind(struct net *net, const struct pktpool_nf_config *cfg,
 	b->room = pktpool_obj_size(b->pool);
 	if (!b->cfg.snaplen)
 		b->cfg.snaplen = b->room;
+	err = pktpool_nf_queue_setup(b);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot make the queue's pool");
+		goto err_unlock;
+	}
 
 	b->ops.hook = pktpool_nf_hook;
 	b->ops.priv = b;
@@ -207,9 +235,14 @@ err_unlock:
 	return err;
 }
 
-/* Lock held: unhook (waits for running hooks), unlist, free. */
-static void pktpool_nf_remove(struct pktpool_nf_binding *b)
+/*
+ * Lock held: release waiting packets while the hook that sent them is
+ * still there to continue from (dropped if drop), unhook (waits for
+ * running hooks), unlist, free.
+ */
+static void pktpool_nf_remove(struct pktpool_nf_binding *b, bool drop)
 {
+	pktpool_nf_queue_close(b, drop);
 	nf_unregister_net_hook(b->net, &b->ops);
 	list_del(&b->node);
 	pktpool_nf_free(b);
@@ -223,7 +256,7 @@ int pktpool_nf_unbind(struct net *net, u32 id)
 	mutex_lock(&pktpool_nf_lock);
 	list_for_each_entry(b, &pktpool_nf_bindings, node) {
 		if (b->id == id && net_eq(b->net, net)) {
-			pktpool_nf_remove(b);
+			pktpool_nf_remove(b, false);
 			err = 0;
 			break;
 		}
@@ -239,7 +272,7 @@ void pktpool_nf_unbind_net(struct net *net)
 	mutex_lock(&pktpool_nf_lock);
 	list_for_each_entry_safe(b, tmp, &pktpool_nf_bindings, node)
 		if (net_eq(b->net, net))
-			pktpool_nf_remove(b);
+			pktpool_nf_remove(b, true);	/* its devices go */
 	mutex_unlock(&pktpool_nf_lock);
 }
 
@@ -249,7 +282,7 @@ void pktpool_nf_unbind_all(void)
 
 	mutex_lock(&pktpool_nf_lock);
 	list_for_each_entry_safe(b, tmp, &pktpool_nf_bindings, node)
-		pktpool_nf_remove(b);
+		pktpool_nf_remove(b, false);
 	mutex_unlock(&pktpool_nf_lock);
 }
 
@@ -289,5 +322,12 @@ void pktpool_nf_get_stats(const struct pktpool_nf_binding *b,
 		s->bytes += READ_ONCE(c->bytes);
 		s->no_slot += READ_ONCE(c->no_slot);
 		s->errors += READ_ONCE(c->errors);
+		s->queued += READ_ONCE(c->queued);
+		s->accepted += READ_ONCE(c->accepted);
+		s->dropped += READ_ONCE(c->dropped);
+		s->modified += READ_ONCE(c->modified);
+		s->timed_out += READ_ONCE(c->timed_out);
+		s->queue_full += READ_ONCE(c->queue_full);
+		s->bad_verdicts += READ_ONCE(c->bad_verdicts);
 	}
 }

@@ -22,6 +22,16 @@ static struct netlink_range_validation pktpool_nf_snaplen_range = {
 	.max = PKTPOOL_NF_SNAPLEN_MAX,
 };
 
+static struct netlink_range_validation pktpool_nf_queue_max_range = {
+	.min = 1,
+	.max = PKTPOOL_NF_QUEUE_MAX,
+};
+
+static struct netlink_range_validation pktpool_nf_timeout_range = {
+	.min = 1,
+	.max = PKTPOOL_NF_TIMEOUT_MAX,
+};
+
 static const struct nla_policy pktpool_nf_bind_policy[PKTPOOL_NF_A_BIND_MAX + 1] = {
 	[PKTPOOL_NF_A_BIND_REGION] = { .type = NLA_NUL_STRING, .len = 31 },
 	[PKTPOOL_NF_A_BIND_FAMILY] = NLA_POLICY_RANGE(NLA_U8, 0, 255),
@@ -32,7 +42,12 @@ static const struct nla_policy pktpool_nf_bind_policy[PKTPOOL_NF_A_BIND_MAX + 1]
 	[PKTPOOL_NF_A_BIND_SNAPLEN] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						     &pktpool_nf_snaplen_range),
 	[PKTPOOL_NF_A_BIND_ACTION] = NLA_POLICY_RANGE(NLA_U8, PKTPOOL_NF_ACTION_COPY,
-						      PKTPOOL_NF_ACTION_COPY),
+						      PKTPOOL_NF_ACTION_QUEUE),
+	[PKTPOOL_NF_A_BIND_QUEUE_MAX] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						     &pktpool_nf_queue_max_range),
+	[PKTPOOL_NF_A_BIND_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						     &pktpool_nf_timeout_range),
+	[PKTPOOL_NF_A_BIND_FAIL_OPEN] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy pktpool_nf_id_policy[PKTPOOL_NF_A_BIND_MAX + 1] = {
@@ -40,6 +55,30 @@ static const struct nla_policy pktpool_nf_id_policy[PKTPOOL_NF_A_BIND_MAX + 1] =
 };
 
 static struct genl_family pktpool_nf_family;
+
+/* The queue's configuration and counters. */
+static int pktpool_nf_fill_queue(struct sk_buff *skb,
+				 const struct pktpool_nf_binding *b,
+				 const struct pktpool_nf_stats *s)
+{
+	const int pad = PKTPOOL_NF_A_BIND_PAD;
+
+	if (nla_put_u32(skb, PKTPOOL_NF_A_BIND_QUEUE_MAX, b->cfg.queue_max) ||
+	    nla_put_u32(skb, PKTPOOL_NF_A_BIND_TIMEOUT_MS, b->cfg.timeout_ms) ||
+	    nla_put_u8(skb, PKTPOOL_NF_A_BIND_FAIL_OPEN, b->cfg.fail_open) ||
+	    nla_put_u32(skb, PKTPOOL_NF_A_BIND_WAITING,
+			READ_ONCE(b->queue.waiting)) ||
+	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_QUEUED, s->queued, pad) ||
+	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_ACCEPTED, s->accepted, pad) ||
+	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_DROPPED, s->dropped, pad) ||
+	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_MODIFIED, s->modified, pad) ||
+	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_TIMED_OUT, s->timed_out, pad) ||
+	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_QUEUE_FULL, s->queue_full, pad) ||
+	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_BAD_VERDICTS,
+			      s->bad_verdicts, pad))
+		return -EMSGSIZE;
+	return 0;
+}
 
 static int pktpool_nf_fill(struct sk_buff *skb,
 			   const struct pktpool_nf_binding *b, u32 portid,
@@ -67,7 +106,8 @@ static int pktpool_nf_fill(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_COPIED, s.copied, pad) ||
 	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_BYTES, s.bytes, pad) ||
 	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_NO_SLOT, s.no_slot, pad) ||
-	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_ERRORS, s.errors, pad)) {
+	    nla_put_u64_64bit(skb, PKTPOOL_NF_A_BIND_ERRORS, s.errors, pad) ||
+	    pktpool_nf_fill_queue(skb, b, &s)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -77,7 +117,11 @@ static int pktpool_nf_fill(struct sk_buff *skb,
 
 static int pktpool_nf_bind_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pktpool_nf_config cfg = { .action = PKTPOOL_NF_ACTION_COPY };
+	struct pktpool_nf_config cfg = {
+		.action = PKTPOOL_NF_ACTION_COPY,
+		.queue_max = 1024,
+		.timeout_ms = 1000,
+	};
 	struct nlattr **tb = info->attrs;
 	struct sk_buff *msg;
 	u32 id;
@@ -100,6 +144,12 @@ static int pktpool_nf_bind_doit(struct sk_buff *skb, struct genl_info *info)
 		cfg.snaplen = nla_get_u32(tb[PKTPOOL_NF_A_BIND_SNAPLEN]);
 	if (tb[PKTPOOL_NF_A_BIND_ACTION])
 		cfg.action = nla_get_u8(tb[PKTPOOL_NF_A_BIND_ACTION]);
+	if (tb[PKTPOOL_NF_A_BIND_QUEUE_MAX])
+		cfg.queue_max = nla_get_u32(tb[PKTPOOL_NF_A_BIND_QUEUE_MAX]);
+	if (tb[PKTPOOL_NF_A_BIND_TIMEOUT_MS])
+		cfg.timeout_ms = nla_get_u32(tb[PKTPOOL_NF_A_BIND_TIMEOUT_MS]);
+	if (tb[PKTPOOL_NF_A_BIND_FAIL_OPEN])
+		cfg.fail_open = nla_get_u8(tb[PKTPOOL_NF_A_BIND_FAIL_OPEN]);
 
 	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)

@@ -11,6 +11,23 @@
  * region's rx ring. A packet that finds no free slot (the user did not
  * keep the fill ring stocked) is counted in no_slot and goes on uncopied.
  *
+ * Action queue: the packet waits for userspace's verdict. Its first
+ * snaplen bytes go on the rx ring with PKTPOOL_DESC_F_QUEUED and a packet
+ * id; userspace answers on the tx ring with a descriptor naming the same
+ * slot and id, verdict PKTPOOL_VERDICT_ACCEPT or _DROP, and calls
+ * PKTPOOL_IOC_REGION_KICK. With PKTPOOL_DESC_F_MODIFIED the packet becomes
+ * the slot's first len bytes (only for a packet that was not truncated and
+ * is not GSO); the kernel sets the IP length fields and fixes the IPv4
+ * header checksum and the TCP or UDP checksum. With PKTPOOL_DESC_F_MARK
+ * the packet's mark becomes the descriptor's mark. The verdict's slot is
+ * the kernel's again, as if put on the fill ring. At most queue_max
+ * packets wait; a packet that finds the queue full or no free slot, waits
+ * longer than timeout_ms, or is still waiting when the binding goes, is
+ * accepted when fail_open is set and dropped otherwise (the default, as
+ * NFQUEUE without bypass), and counted. A verdict for an unknown id, the
+ * wrong slot, or with a bad verdict or modification is counted in
+ * bad_verdicts; a bad one drops the packet.
+ *
  * Generic netlink family PKTPOOL_NF_GENL_NAME: bind and unbind need
  * CAP_NET_ADMIN; get (and dump) is open to everyone. Documented in
  * Documentation/netlink/specs/pktpool_nf.yaml.
@@ -25,7 +42,11 @@
 
 enum pktpool_nf_action {
 	PKTPOOL_NF_ACTION_COPY = 1,
+	PKTPOOL_NF_ACTION_QUEUE,
 };
+
+#define PKTPOOL_NF_QUEUE_MAX		65536	/* bound on queue_max */
+#define PKTPOOL_NF_TIMEOUT_MAX		600000	/* ms, bound on timeout_ms */
 
 enum {
 	PKTPOOL_NF_A_BIND_ID = 1,	/* u32, out; in for unbind and get */
@@ -43,6 +64,17 @@ enum {
 	PKTPOOL_NF_A_BIND_NO_SLOT,	/* u64: matched, but no free slot */
 	PKTPOOL_NF_A_BIND_ERRORS,	/* u64: copy or submit failed */
 	PKTPOOL_NF_A_BIND_PAD,
+	PKTPOOL_NF_A_BIND_QUEUE_MAX,	/* u32, 1..65536, default 1024 */
+	PKTPOOL_NF_A_BIND_TIMEOUT_MS,	/* u32, 1..600000, default 1000 */
+	PKTPOOL_NF_A_BIND_FAIL_OPEN,	/* u8, 0 or 1, default 0 */
+	PKTPOOL_NF_A_BIND_QUEUED,	/* u64: packets put on the rx ring to wait */
+	PKTPOOL_NF_A_BIND_ACCEPTED,	/* u64: verdict accept */
+	PKTPOOL_NF_A_BIND_DROPPED,	/* u64: verdict drop */
+	PKTPOOL_NF_A_BIND_MODIFIED,	/* u64: accepted with the slot's bytes */
+	PKTPOOL_NF_A_BIND_TIMED_OUT,	/* u64: waited longer than timeout_ms */
+	PKTPOOL_NF_A_BIND_QUEUE_FULL,	/* u64: queue_max packets were waiting */
+	PKTPOOL_NF_A_BIND_BAD_VERDICTS,	/* u64: see above */
+	PKTPOOL_NF_A_BIND_WAITING,	/* u32: packets waiting now */
 
 	__PKTPOOL_NF_A_BIND_MAX,
 	PKTPOOL_NF_A_BIND_MAX = (__PKTPOOL_NF_A_BIND_MAX - 1)
