@@ -204,7 +204,8 @@ struct pktpool_region_create {
  *   rx    kernel -> user: struct pktpool_desc, slots the kernel filled
  *         (a captured packet, or one waiting for a verdict)
  *   fill  user -> kernel: __u32 slot indices the user gives the kernel
- *   tx    user -> kernel: struct pktpool_desc, verdicts on queued packets
+ *   tx    user -> kernel: struct pktpool_desc, verdicts on queued packets;
+ *         read only on PKTPOOL_IOC_REGION_KICK (NEED_WAKEUP stays set)
  * Ring bytes: PKTPOOL_REGION_RING_HDR + ring_entries * entry size, rounded
  * up to a page; rx first, then fill, then tx (pktpool_region_info has the
  * offsets). In a ring's header the producer index is the __u32 at
