@@ -282,8 +282,13 @@ unsigned int pktpool_nf_queue_packet(struct pktpool_nf_binding *b,
 	if (listed) {
 		list_add_tail(&p->node, &q->list);
 		q->waiting++;
+		/*
+		 * Pending already, the expiry comes early at worst and looks
+		 * again: no timer churn per packet while userspace keeps up.
+		 */
 		if (q->waiting == 1)
-			pktpool_nf_expire_schedule(q);
+			schedule_delayed_work(&q->expire,
+					      msecs_to_jiffies(b->cfg.timeout_ms));
 	}
 	spin_unlock_bh(&q->lock);
 	if (!listed) {
