@@ -296,7 +296,15 @@ static int pktpool_nl_fill_region(struct sk_buff *skb,
 		    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_SIZE,
 				       r->mmap_size, pad) ||
 		    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_MAPPINGS,
-				       r->mappings, pad))
+				       r->mappings, pad) ||
+		    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_KERNEL_SLOTS,
+				       r->kernel_slots, pad) ||
+		    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_INFLIGHT_SLOTS,
+				       r->inflight_slots, pad) ||
+		    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_USER_SLOTS,
+				       r->user_slots, pad) ||
+		    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_RING_INVALID,
+				       r->ring_invalid, pad))
 			goto cancel;
 	} else if (nla_put_u32(skb, PKTPOOL_A_REGION_PID,
 			       task_tgid_vnr(current)) ||

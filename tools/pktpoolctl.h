@@ -110,6 +110,10 @@ struct pctl_region {
 	__u64 mappings;
 	__u32 pid;
 	__u32 access;
+	__u64 kernel_slots;
+	__u64 inflight_slots;
+	__u64 user_slots;
+	__u64 ring_invalid;
 };
 
 struct pctl_class {

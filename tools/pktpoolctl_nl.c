@@ -78,6 +78,14 @@ static const struct pctl_field region_fields[] = {
 	      mappings),
 	FIELD(PCTL_U32, PKTPOOL_A_REGION_PID, "pid", pctl_region, pid),
 	FIELD(PCTL_U32, PKTPOOL_A_REGION_ACCESS, "access", pctl_region, access),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_KERNEL_SLOTS, "kernel_slots",
+	      pctl_region, kernel_slots),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_INFLIGHT_SLOTS, "inflight_slots",
+	      pctl_region, inflight_slots),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_USER_SLOTS, "user_slots",
+	      pctl_region, user_slots),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_RING_INVALID, "ring_invalid",
+	      pctl_region, ring_invalid),
 };
 
 static const struct pctl_field class_fields[] = {

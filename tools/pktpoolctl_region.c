@@ -99,6 +99,13 @@ static void print_region(const struct pctl_region *r)
 	pctl_kv("node:", pctl_fmt_node(r->node, buf, sizeof(buf)));
 	pctl_kv("attached:", pctl_fmt_u64(r->attached, buf, sizeof(buf)));
 	pctl_kv("mappings:", pctl_fmt_u64(r->mappings, buf, sizeof(buf)));
+	/* One account of the slots, whichever side holds them. */
+	snprintf(buf, sizeof(buf), "%llu kernel, %llu in flight, %llu user",
+		 (unsigned long long)r->kernel_slots,
+		 (unsigned long long)r->inflight_slots,
+		 (unsigned long long)r->user_slots);
+	pctl_kv("slots held:", buf);
+	pctl_kv("ring invalid:", pctl_fmt_u64(r->ring_invalid, buf, sizeof(buf)));
 }
 
 static int region_show(struct ctl *ctl, int argc, char **argv)

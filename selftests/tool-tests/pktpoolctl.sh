@@ -99,7 +99,7 @@ json_check() {
 
 # The fields of a pool object, in the documented order.
 POOL_FIELDS='["id", "name", "obj_size", "class_size", "node", "flags", "limit", "reserve", "in_use", "peak", "allocs", "frees", "fail_limit", "fail_nomem", "reserve_hits", "reserve_avail", "cached", "holders", "bad_frees"]'
-REGION_FIELDS='["id", "name", "slot_size", "slot_count", "node", "mode", "uid", "gid", "size", "attached", "mappings"]'
+REGION_FIELDS='["id", "name", "slot_size", "slot_count", "node", "mode", "uid", "gid", "size", "attached", "mappings", "kernel_slots", "inflight_slots", "user_slots", "ring_invalid"]'
 CLASS_FIELDS='["size", "name", "pools", "objects", "bytes", "in_use"]'
 
 our_pools() {
@@ -302,6 +302,8 @@ json_check "region show --json: the region stays, with its creator detached" "
 assert list(d) == $REGION_FIELDS, list(d)
 assert (d['name'], d['slot_size'], d['slot_count'], d['mode']) == ('ctlt-r1', 2048, 64, 0o640), d
 assert (d['uid'], d['gid'], d['node'], d['attached'], d['mappings']) == (0, 0, -1, 0, 0), d
+# No kernel user yet: every slot is userspace's.
+assert (d['kernel_slots'], d['inflight_slots'], d['user_slots'], d['ring_invalid']) == (0, 0, 64, 0), d
 assert d['size'] >= 2048 * 64 + 16384 and d['size'] % 4096 == 0, d
 " "$CTL" region show ctlt-r1 --json
 json_check "region list --json has it, ids ascending" "

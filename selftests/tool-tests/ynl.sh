@@ -158,7 +158,9 @@ check "YNL region-get dump matches pktpoolctl region list --json" \
 	compare "$tmp/ynl-regions" "$tmp/ctl-regions" '
 assert len(y) == len(c) == 1, (y, c)
 same(y[0], ctl(c[0]), ["id", "name", "slot-size", "slot-count", "node",
-                       "mode", "uid", "gid", "size", "attached", "mappings"])
+                       "mode", "uid", "gid", "size", "attached", "mappings",
+                       "kernel-slots", "inflight-slots", "user-slots",
+                       "ring-invalid"])
 assert y[0]["mode"] == 0o640, y
 '
 ynl --do region-get --json '{"name": "ynlt-r"}' >"$tmp/ynl-r" 2>"$tmp/err" ||
