@@ -2,7 +2,8 @@
 # make demo: runs inside the VM (scripts/vm/run.sh) from the repository.
 # Loads pktpool with a firewall and a VPN pool, lets the test module
 # allocate from them as a netfilter hook (softirq) and VPN code (process
-# context) would, and shows the pools before, during and after.
+# context) would, and shows the pools before, during and after; then a
+# netfilter firewall and a capture on live veth traffic through regions.
 set -eu
 
 ctl=build/tools/pktpoolctl
@@ -33,6 +34,71 @@ step $ctl show tiny
 echo
 echo "== userspace: two processes share a region by name, pass buffers by index =="
 step build/lib/examples/exchange demo-rx 10000
+
+echo
+echo "== the packet path: netfilter hands real packets to userspace in place =="
+# A sender namespace, a veth pair; nftables marks UDP to 7001/7002, and
+# two bindings on the input hook take the marked packets: a firewall
+# (action queue, the verdict example drops 7002 and rewrites payload
+# byte 10 of 7001) and, behind it, a capture of what it let through.
+nft_demo() {
+	nft -f - <<EOF
+table inet ppdemo {
+	chain pre {
+		type filter hook prerouting priority -300; policy accept;
+		udp dport { 7001, 7002 } meta mark set 0x7a
+	}
+}
+EOF
+}
+# ready FILE: wait (up to 20 s) for a tool's "slots on the fill ring".
+ready() {
+	for _ in $(seq 200); do
+		grep -q "slots on the fill ring" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+tmp=$(mktemp -d)
+step insmod kmod/pktpool_nf.ko
+modprobe veth
+modprobe nf_tables
+ip netns add ppdemo
+ip link add ppdemo0 type veth peer name ppdemo1 netns ppdemo
+ip addr add 10.77.0.2/24 dev ppdemo0
+ip link set ppdemo0 up
+ip -n ppdemo addr add 10.77.0.1/24 dev ppdemo1
+ip -n ppdemo link set ppdemo1 up
+nft_demo
+step $ctl region create fw --slot-size 2048 --slots 256
+step $ctl region create cap --slot-size 2048 --slots 256
+fw_id=$($ctl nf bind fw --family ipv4 --hook input --mark 0x7a --action queue \
+	--priority 0 --timeout 500)
+cap_id=$($ctl nf bind cap --family ipv4 --hook input --mark 0x7a --priority 10)
+echo "firewall binding $fw_id (queue), capture binding $cap_id (copy)"
+build/lib/examples/verdict -d 7002 -m 10:0xee -c 20 -t 60 fw 2>"$tmp/verdict" &
+vpid=$!
+build/tools/pktpool-capture -c 10 -t 60 -w "$tmp/after.pcap" cap 2>"$tmp/cap" &
+cpid=$!
+ready "$tmp/verdict"
+ready "$tmp/cap"
+step ip netns exec ppdemo build/selftests/nf_udp send -d 10.77.0.2 -p 7001,7002 \
+	-n 20 -s 64 -r 200
+wait "$vpid"
+wait "$cpid"
+cat "$tmp/verdict" "$tmp/cap"
+step tcpdump -nr "$tmp/after.pcap" -c 4 -X
+step $ctl nf list
+step $ctl region show fw
+step $ctl nf unbind "$fw_id"
+step $ctl nf unbind "$cap_id"
+step $ctl region destroy fw
+step $ctl region destroy cap
+nft delete table inet ppdemo
+ip link del ppdemo0
+ip netns del ppdemo
+rm -rf "$tmp"
+step rmmod pktpool_nf
 
 echo
 echo "== everything given back =="
