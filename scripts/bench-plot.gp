@@ -93,3 +93,25 @@ if (exists_file(kf1)) {
 	unset multiplot
 	unset output
 }
+
+# Packets to userspace (bench/nf/nf-bench.sh): packets seen per second
+# and the consumer's CPU per packet, one bar per consumer; pktpool's red.
+nf = dir . "/nf.tsv"
+if (exists_file(nf)) {
+	unset arrow
+	set terminal pngcairo size 1300, 900 noenhanced font "DejaVu Sans,11"
+	set output dir . "/nf.png"
+	set multiplot layout 2, 1
+	set boxwidth 0.7
+	set key off
+	set xrange [-0.6:rows(nf) - 0.4]
+	set xtics rotate by -12 font ",10"
+	set title "Packets to userspace (QEMU TCG guest, one burst per consumer): packets seen per second (higher is better)" font ",13"
+	set ylabel "packets / s"
+	plot nf skip 1 using 0:2:(strstrt(strcol(1), "pktpool") ? 1 : 4):xtic(1) with boxes lc variable
+	set title "Consumer CPU per packet (user + system, µs; lower is better)" font ",13"
+	set ylabel "µs per packet"
+	plot nf skip 1 using 0:3:(strstrt(strcol(1), "pktpool") ? 1 : 4):xtic(1) with boxes lc variable
+	unset multiplot
+	unset output
+}

@@ -5,7 +5,8 @@
 # boot: rows are context and CPUs; columns the ratio to kmem_cache of
 # pktpool, kmalloc and mempool alloc+free, and of pktpool's bulk to
 # kmem_cache's bulk), then runs scripts/bench-plot.gp over
-# those and the userspace TSVs. Prints the PNGs it wrote, one a line.
+# those and the userspace TSVs, and DIR/nf.md's table into DIR/nf.tsv.
+# Prints the PNGs it wrote, one a line.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -70,6 +71,17 @@ if [ -s "$dir/kernel.md" ]; then
 	}
 	END { flush() }
 	' "$dir/kernel.md"
+fi
+
+# nf.md's table: | consumer | sent | seen | send s | seen/s | CPU us/packet |
+rm -f "$dir/nf.tsv"
+if [ -s "$dir/nf.md" ]; then
+	awk -F'|' '
+	function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+	BEGIN { print "consumer\tseen/s\tCPU us/packet" }
+	NF >= 8 && trim($6) ~ /^[0-9.]+$/ {
+		print trim($2) "\t" trim($6) "\t" trim($7)
+	}' "$dir/nf.md" >"$dir/nf.tsv"
 fi
 
 gnuplot -e "dir='$dir'" "$top/scripts/bench-plot.gp"
