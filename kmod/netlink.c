@@ -246,12 +246,17 @@ static int pktpool_nl_pool_set_doit(struct sk_buff *skb,
 	struct nlattr *limit = info->attrs[PKTPOOL_A_POOL_LIMIT];
 	struct nlattr *reserve = info->attrs[PKTPOOL_A_POOL_RESERVE];
 	struct pktpool *pool;
+	struct sk_buff *msg;
 	int err;
 
 	if (!limit && !reserve) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set: give a limit and/or a reserve");
 		return -EINVAL;
 	}
+	/* The reply is the pool as it is now; allocated before anything changes. */
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
 	mutex_lock(&pktpool_pools_lock);
 	pool = pktpool_nl_find_pool(info);
 	if (IS_ERR(pool)) {
@@ -265,9 +270,17 @@ static int pktpool_nl_pool_set_doit(struct sk_buff *skb,
 			NL_SET_ERR_MSG(info->extack, "the reserve may not exceed a non-zero limit");
 		else if (err)
 			NL_SET_ERR_MSG(info->extack, "no memory for the reserve");
+		if (!err)
+			err = pktpool_nl_fill_pool(msg, pool, info->snd_portid,
+						   info->snd_seq, 0,
+						   PKTPOOL_CMD_POOL_SET, 0);
 	}
 	mutex_unlock(&pktpool_pools_lock);
-	return err;
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
 }
 
 static int pktpool_nl_fill_region(struct sk_buff *skb,

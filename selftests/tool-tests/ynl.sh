@@ -123,6 +123,10 @@ check "YNL pool-set changes limit and reserve, as pktpoolctl shows" \
 	compare "$tmp/ynl-set" "$tmp/ctl-a" '
 assert c["limit"] == 2000 and c["reserve"] == 8, c
 '
+check "YNL pool-set replies with the pool as it is afterwards" \
+	compare "$tmp/ynl-set" "$tmp/ctl-a" '
+assert y["name"] == "ynlt-a" and y["limit"] == 2000 and y["reserve"] == 8, y
+'
 expect "YNL pool-set without CAP_NET_ADMIN is refused (EPERM)" 1 \
 	"Operation not permitted|error: -1" \
 	"$NOCAP" "$PY" "$YNL_DIR/cli.py" --spec "$SPEC" --schema "$SCHEMA" \
