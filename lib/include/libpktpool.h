@@ -955,6 +955,198 @@ static inline bool pktpool_tx_needs_wakeup(const struct pktpool_rings *r)
 	return pktpool__needs_wakeup(&r->tx);
 }
 
+/* ---------------------------------------------------------------------
+ * Pool sets (1.2): allocation by size over several regions.
+ *
+ * A set has up to PKTPOOL_SET_CLASSES_MAX size classes, each one or more
+ * regions of one slot size. pktpool_set_alloc() takes a slot from the
+ * smallest class whose slot holds the bytes asked for; pktpool_set_free()
+ * finds the region by the pointer alone. A class that runs out may add
+ * regions (grow_max, grow_step, grow_factor), and pktpool_set_trim() gives
+ * idle added regions back.
+ *
+ * A named set is shared between processes like a named region: its
+ * descriptor (/dev/shm/pktpool-set.NAME, the config and the regions of
+ * each class) is read with pread() into a private copy and checked before
+ * use, under an OFD lock that the kernel drops when its holder dies; its
+ * regions are ordinary named regions, NAME-SERIAL (SERIAL in hex, never
+ * reused), attached by name and checked against the class they are listed
+ * for. A slot crosses processes as a reference (pktpool_set_ptr_to_ref()),
+ * which names the region and the slot; the receiver attaches a region it
+ * has not seen yet. An anonymous set (no name) is private to its process.
+ *
+ * Threads of a process share one set handle: alloc, free, realloc and the
+ * reference calls may run concurrently; pktpool_set_trim() and
+ * pktpool_set_detach() must not run while another thread of the process
+ * uses the set.
+ */
+
+#define PKTPOOL_SET_CLASSES_MAX	8	/* size classes in a set */
+#define PKTPOOL_SET_REGIONS_MAX	8	/* regions of one class */
+#define PKTPOOL_SET_MEMBERS_MAX	PKTPOOL_HANDLES_MAX /* regions one process
+						 * has attached for a set */
+#define PKTPOOL_SET_NAME_MAX	23	/* bytes including the NUL: region
+					 * names add "-" and 8 hex digits */
+
+/* Flags of pktpool_set_config.flags, besides PKTPOOL_F_* for the regions. */
+#define PKTPOOL_SET_F_SPILL	(1u << 16)	/* a class that is out (and cannot
+						 * grow) takes from the next
+						 * larger class */
+#define PKTPOOL_SET_F_ALL	(PKTPOOL_F_ALL | PKTPOOL_SET_F_SPILL)
+
+struct pktpool_set_class {
+	uint32_t slot_size;	/* as pktpool_config; strictly ascending */
+	uint32_t slot_count;	/* of the class's first region */
+};
+
+/* What pktpool_set_create() makes. */
+struct pktpool_set_config {
+	const char *name;	/* NULL or "": private to the process; else
+				 * 1..22 chars of [a-z0-9_-] */
+	uint32_t nclasses;	/* 1..PKTPOOL_SET_CLASSES_MAX */
+	uint32_t flags;		/* PKTPOOL_F_*, PKTPOOL_SET_F_* */
+	uint32_t mode;		/* permission bits, 0: 0600 */
+	/*
+	 * Growth: a class has at most grow_max regions (0 or 1: only its
+	 * first); the first region added has grow_step slots (0: the
+	 * class's slot_count), each later one grow_factor times the one
+	 * before (0 or 1: the same), at most PKTPOOL_SLOT_COUNT_MAX.
+	 */
+	uint32_t grow_max;
+	uint32_t grow_step;
+	uint32_t grow_factor;
+	uint32_t __reserved[8];	/* 0 */
+	struct pktpool_set_class cls[PKTPOOL_SET_CLASSES_MAX];
+};
+
+/* One class as this process sees it (pktpool_set_class_info()). */
+struct pktpool_set_class_info {
+	uint32_t slot_size;
+	uint32_t regions;	/* regions of the class attached and in use */
+	uint64_t slot_count;	/* slots of those regions */
+	uint64_t in_use;	/* summed over them, as pktpool_stats() */
+	uint64_t free;
+	uint64_t cached;
+	uint64_t failures;
+};
+
+/* Private to the library: the inline functions below read these. */
+struct pktpool__set_member {
+	uintptr_t base;			/* the region's slots, this process */
+	uint64_t len;			/* slot_count * slot_size */
+	struct pktpool *pool;
+};
+
+struct pktpool_set {
+	uint32_t nclasses;
+	PKTPOOL__A(uint32_t) nmembers;	/* entries of member[] in use */
+	uint32_t size[PKTPOOL_SET_CLASSES_MAX];	/* slot size per class */
+	uint32_t __pad[6];
+	/* the region each class allocates from first; only touched
+	 * through the __atomic builtins */
+	struct pktpool *cur[PKTPOOL_SET_CLASSES_MAX];
+	struct pktpool__set_member member[PKTPOOL_SET_MEMBERS_MAX];
+	struct pktpool__set *priv;
+};
+
+/* Create a set and its first region of each class. -EINVAL bad config,
+ * -EEXIST name taken, and the errors of pktpool_create(). */
+int pktpool_set_create(const struct pktpool_set_config *cfg,
+		       struct pktpool_set **set);
+
+/* Attach a named set (flags: PKTPOOL_F_* for its regions). -ENOENT,
+ * -EUCLEAN when the descriptor or a region does not check out. */
+int pktpool_set_attach(const char *name, uint32_t flags,
+		       struct pktpool_set **set);
+
+/* Detach every region of the set from this process and free the handle. */
+int pktpool_set_detach(struct pktpool_set *set);
+
+/* Remove a named set's descriptor and the names of its regions. */
+int pktpool_set_unlink(const char *name);
+
+/* Zeroed: n * size bytes (overflow: NULL, EINVAL). */
+void *pktpool_set_calloc(struct pktpool_set *set, size_t n, size_t size);
+
+/*
+ * Move obj to the class that fits bytes, keeping min(old slot size,
+ * bytes) of its contents; obj itself when its class is already the one.
+ * NULL obj: pktpool_set_alloc(). On failure NULL with errno, obj intact.
+ */
+void *pktpool_set_realloc(struct pktpool_set *set, void *obj, size_t bytes);
+
+/* The slot size of the region obj is in, 0 when it is in none. */
+size_t pktpool_set_usable_size(struct pktpool_set *set, const void *obj);
+
+/* A slot's name across processes, and back (attaching its region). */
+int pktpool_set_ptr_to_ref(struct pktpool_set *set, const void *obj,
+			   uint64_t *ref);
+int pktpool_set_ref_to_ptr(struct pktpool_set *set, uint64_t ref,
+			   void **obj);
+
+/*
+ * Give back added regions that are idle (nothing in use or cached, no
+ * other process attached), and drop regions other processes trimmed once
+ * this process has nothing out in them. Returns how many regions this
+ * process detached.
+ */
+int pktpool_set_trim(struct pktpool_set *set);
+
+int pktpool_set_class_info(struct pktpool_set *set, unsigned int cls,
+			   struct pktpool_set_class_info *info);
+
+void *pktpool__set_alloc_slow(struct pktpool_set *set, unsigned int cls);
+void *pktpool__set_bad_size(struct pktpool_set *set);
+
+/*
+ * A slot of the smallest class that holds bytes (0 bytes: the smallest
+ * class), or NULL with errno: ENOMEM when that class is out and cannot
+ * grow, EMSGSIZE when bytes exceeds the largest class, EINVAL for a NULL
+ * set.
+ */
+static inline void *pktpool_set_alloc(struct pktpool_set *s, size_t bytes)
+{
+	unsigned int c;
+	void *obj;
+
+	if (PKTPOOL__UNLIKELY(s == NULL))
+		return pktpool__set_bad_size(s);
+	for (c = 0; c < s->nclasses; c++)
+		if (bytes <= s->size[c])
+			break;
+	if (PKTPOOL__UNLIKELY(c == s->nclasses))
+		return pktpool__set_bad_size(s);
+	/* acquire pairs with the release store of cur in set.c: the
+	 * handle it points to is set up */
+	obj = pktpool_alloc(__atomic_load_n(&s->cur[c], __ATOMIC_ACQUIRE));
+	if (PKTPOOL__LIKELY(obj != NULL))
+		return obj;
+	return pktpool__set_alloc_slow(s, c);
+}
+
+/*
+ * Give a slot back to whichever region of the set holds it: 0, -EFAULT
+ * when obj is in none of them (nothing changes), else as pktpool_free().
+ * NULL is ignored.
+ */
+static inline int pktpool_set_free(struct pktpool_set *s, void *obj)
+{
+	uint32_t i, n;
+
+	if (PKTPOOL__UNLIKELY(s == NULL))
+		return -22; /* EINVAL */
+	if (obj == NULL)
+		return 0;
+	/* acquire pairs with the release store of nmembers in set.c:
+	 * entries below it are written */
+	n = __atomic_load_n(&s->nmembers, __ATOMIC_ACQUIRE);
+	for (i = 0; i < n && i < PKTPOOL_SET_MEMBERS_MAX; i++)
+		if ((uint64_t)((uintptr_t)obj - s->member[i].base) <
+		    s->member[i].len)
+			return pktpool_free(s->member[i].pool, obj);
+	return -14; /* EFAULT */
+}
+
 #ifdef __cplusplus
 }
 #endif
