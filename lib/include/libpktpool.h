@@ -1030,23 +1030,28 @@ struct pktpool_set_class_info {
 	uint64_t failures;
 };
 
-/* Private to the library: the inline functions below read these. */
-struct pktpool__set_member {
-	uintptr_t base;			/* the region's slots, this process */
-	uint64_t len;			/* slot_count * slot_size */
-	struct pktpool *pool;
-};
-
+/*
+ * The handle; the library writes it, the inline functions below read it.
+ * Regions this process mapped for the set are entries 0..nmembers-1 of
+ * base/len/pool (same index), appended under the set's lock and
+ * published by a release store of nmembers.
+ */
 struct pktpool_set {
 	uint32_t nclasses;
-	PKTPOOL__A(uint32_t) nmembers;	/* entries of member[] in use */
-	uint32_t size[PKTPOOL_SET_CLASSES_MAX];	/* slot size per class */
-	uint32_t __pad[6];
+	PKTPOOL__A(uint32_t) nmembers;
+	uint32_t max_size;		/* the largest class's slot size */
+	uint32_t __pad0;
+	struct pktpool__set *priv;
+	uint64_t __pad1[5];
 	/* the region each class allocates from first; only touched
 	 * through the __atomic builtins */
 	struct pktpool *cur[PKTPOOL_SET_CLASSES_MAX];
-	struct pktpool__set_member member[PKTPOOL_SET_MEMBERS_MAX];
-	struct pktpool__set *priv;
+	uint32_t size[PKTPOOL_SET_CLASSES_MAX];	/* slot size per class */
+	uintptr_t base[PKTPOOL_SET_MEMBERS_MAX];	/* slots, this process */
+	uint64_t len[PKTPOOL_SET_MEMBERS_MAX];	/* slot_count * slot_size */
+	struct pktpool *pool[PKTPOOL_SET_MEMBERS_MAX];
+	/* class of a size: cls_of[(bytes + 63) / 64], bytes <= max_size */
+	uint8_t cls_of[PKTPOOL_SLOT_SIZE_MAX / 64 + 1];
 };
 
 /* Create a set and its first region of each class. -EINVAL bad config,
@@ -1106,16 +1111,12 @@ void *pktpool__set_bad_size(struct pktpool_set *set);
  */
 static inline void *pktpool_set_alloc(struct pktpool_set *s, size_t bytes)
 {
-	unsigned int c;
 	void *obj;
+	uint32_t c;
 
-	if (PKTPOOL__UNLIKELY(s == NULL))
+	if (PKTPOOL__UNLIKELY(s == NULL || bytes > s->max_size))
 		return pktpool__set_bad_size(s);
-	for (c = 0; c < s->nclasses; c++)
-		if (bytes <= s->size[c])
-			break;
-	if (PKTPOOL__UNLIKELY(c == s->nclasses))
-		return pktpool__set_bad_size(s);
+	c = s->cls_of[(bytes + 63) >> 6];
 	/* acquire pairs with the release store of cur in set.c: the
 	 * handle it points to is set up */
 	obj = pktpool_alloc(__atomic_load_n(&s->cur[c], __ATOMIC_ACQUIRE));
@@ -1140,10 +1141,11 @@ static inline int pktpool_set_free(struct pktpool_set *s, void *obj)
 	/* acquire pairs with the release store of nmembers in set.c:
 	 * entries below it are written */
 	n = __atomic_load_n(&s->nmembers, __ATOMIC_ACQUIRE);
-	for (i = 0; i < n && i < PKTPOOL_SET_MEMBERS_MAX; i++)
-		if ((uint64_t)((uintptr_t)obj - s->member[i].base) <
-		    s->member[i].len)
-			return pktpool_free(s->member[i].pool, obj);
+	if (PKTPOOL__UNLIKELY(n > PKTPOOL_SET_MEMBERS_MAX))
+		n = PKTPOOL_SET_MEMBERS_MAX;
+	for (i = 0; i < n; i++)
+		if ((uintptr_t)obj - s->base[i] < s->len[i])
+			return pktpool_free(s->pool[i], obj);
 	return -14; /* EFAULT */
 }
 

@@ -40,7 +40,7 @@
 
 #define EXPORT	__attribute__((visibility("default")))
 
-/* Per entry of set->member[], same index. */
+/* Per entry of the set's base/len/pool tables, same index. */
 struct member_priv {
 	uint32_t serial;
 	uint32_t cls;
@@ -275,7 +275,7 @@ static int desc_load(struct pktpool__set *pv, struct pktpool__set_desc *d)
 }
 
 /* ------------------------------------------------------------------ */
-/* The member table: set->member[] and pv->m[] side by side. */
+/* The member table: base/len/pool of the handle and pv->m[], same index. */
 
 static int find_serial(const struct pktpool_set *s, uint32_t serial)
 {
@@ -296,10 +296,9 @@ static int member_add(struct pktpool_set *s, struct pktpool *p,
 
 	if (n >= PKTPOOL_SET_MEMBERS_MAX)
 		return -ENOSPC;
-	s->member[n].base = (uintptr_t)pktpool_idx_to_ptr(p, 0);
-	s->member[n].len = (uint64_t)pktpool_slot_count(p) *
-			   pktpool_slot_size(p);
-	s->member[n].pool = p;
+	s->base[n] = (uintptr_t)pktpool_idx_to_ptr(p, 0);
+	s->len[n] = (uint64_t)pktpool_slot_count(p) * pktpool_slot_size(p);
+	s->pool[n] = p;
 	s->priv->m[n].serial = serial;
 	s->priv->m[n].cls = cls;
 	s->priv->m[n].retired = false;
@@ -315,9 +314,10 @@ static void member_drop(struct pktpool_set *s, uint32_t i)
 {
 	uint32_t n = atomic_load_explicit(&s->nmembers, memory_order_relaxed);
 
-	pktpool_detach(s->member[i].pool);
-	memmove(&s->member[i], &s->member[i + 1],
-		(n - i - 1) * sizeof(s->member[0]));
+	pktpool_detach(s->pool[i]);
+	memmove(&s->base[i], &s->base[i + 1], (n - i - 1) * sizeof(s->base[0]));
+	memmove(&s->len[i], &s->len[i + 1], (n - i - 1) * sizeof(s->len[0]));
+	memmove(&s->pool[i], &s->pool[i + 1], (n - i - 1) * sizeof(s->pool[0]));
 	memmove(&s->priv->m[i], &s->priv->m[i + 1],
 		(n - i - 1) * sizeof(s->priv->m[0]));
 	atomic_store_explicit(&s->nmembers, n - 1, memory_order_release);
@@ -334,7 +334,7 @@ static void reset_cur(struct pktpool_set *s, uint32_t c)
 
 		if (k >= 0) {
 			/* release pairs with the inline alloc's acquire */
-			__atomic_store_n(&s->cur[c], s->member[k].pool,
+			__atomic_store_n(&s->cur[c], s->pool[k],
 					 __ATOMIC_RELEASE);
 			return;
 		}
@@ -428,7 +428,7 @@ static int sync_to(struct pktpool_set *s, const struct pktpool__set_desc *d, boo
 						    __ATOMIC_RELAXED);
 
 		for (i = 0; i < n; i++)
-			if (s->member[i].pool == p && !pv->m[i].retired)
+			if (s->pool[i] == p && !pv->m[i].retired)
 				break;
 		if (i == n)
 			reset_cur(s, c);
@@ -582,10 +582,10 @@ static void *alloc_listed(struct pktpool_set *s, uint32_t c)
 
 		if (k < 0)
 			continue;
-		obj = pktpool_alloc(s->member[k].pool);
+		obj = pktpool_alloc(s->pool[k]);
 		if (obj) {
 			/* release pairs with the inline alloc's acquire */
-			__atomic_store_n(&s->cur[c], s->member[k].pool,
+			__atomic_store_n(&s->cur[c], s->pool[k],
 					 __ATOMIC_RELEASE);
 			return obj;
 		}
@@ -700,10 +700,20 @@ static void set_publish_classes(struct pktpool_set *s)
 {
 	uint32_t c;
 
+	uint32_t b;
+
 	s->nclasses = s->priv->d.nclasses;
 	for (c = 0; c < s->nclasses; c++) {
 		s->size[c] = s->priv->d.cls[c].slot_size;
 		reset_cur(s, c);
+	}
+	s->max_size = s->size[s->nclasses - 1];
+	/* the smallest class holding b * 64 bytes (so any of the 64
+	 * sizes that round up to it) */
+	for (b = 0, c = 0; b <= s->max_size / 64; b++) {
+		while (s->size[c] < b * 64)
+			c++;
+		s->cls_of[b] = (uint8_t)c;
 	}
 }
 
@@ -941,8 +951,7 @@ static int member_of(struct pktpool_set *s, const void *obj)
 					     memory_order_acquire);
 
 	for (i = 0; i < n; i++)
-		if ((uint64_t)((uintptr_t)obj - s->member[i].base) <
-		    s->member[i].len)
+		if ((uintptr_t)obj - s->base[i] < s->len[i])
 			return (int)i;
 	return -1;
 }
@@ -977,7 +986,7 @@ EXPORT void *pktpool_set_realloc(struct pktpool_set *s, void *obj,
 		errno = EFAULT;
 		return NULL;
 	}
-	from = s->member[k].pool;
+	from = s->pool[k];
 	err = pktpool_ptr_to_idx(from, obj, &idx);
 	if (err) {
 		errno = -err;
@@ -1015,7 +1024,7 @@ EXPORT size_t pktpool_set_usable_size(struct pktpool_set *s, const void *obj)
 	if (!s)
 		return 0;
 	k = member_of(s, obj);
-	return k < 0 ? 0 : pktpool_slot_size(s->member[k].pool);
+	return k < 0 ? 0 : pktpool_slot_size(s->pool[k]);
 }
 
 EXPORT int pktpool_set_ptr_to_ref(struct pktpool_set *s, const void *obj,
@@ -1029,7 +1038,7 @@ EXPORT int pktpool_set_ptr_to_ref(struct pktpool_set *s, const void *obj,
 	k = member_of(s, obj);
 	if (k < 0)
 		return -EFAULT;
-	err = pktpool_ptr_to_idx(s->member[k].pool, obj, &idx);
+	err = pktpool_ptr_to_idx(s->pool[k], obj, &idx);
 	if (err)
 		return err;
 	*ref = (uint64_t)s->priv->m[k].serial << 32 | idx;
@@ -1055,7 +1064,7 @@ EXPORT int pktpool_set_ref_to_ptr(struct pktpool_set *s, uint64_t ref,
 		if (k < 0)
 			return -ENOENT;
 	}
-	p = pktpool_idx_to_ptr(s->member[k].pool, (uint32_t)ref);
+	p = pktpool_idx_to_ptr(s->pool[k], (uint32_t)ref);
 	if (!p)
 		return -EINVAL;
 	*obj = p;
@@ -1130,7 +1139,7 @@ EXPORT int pktpool_set_trim(struct pktpool_set *s)
 		c = m->cls;
 		if (!m->retired && d.reg[c].serial[0] == m->serial)
 			continue;	/* a class's first region stays */
-		procs = idle_procs(s->member[i].pool);
+		procs = idle_procs(s->pool[i]);
 		if (!procs)
 			continue;
 		if (!m->retired) {
@@ -1183,7 +1192,7 @@ EXPORT int pktpool_set_class_info(struct pktpool_set *s, unsigned int cls,
 	n = atomic_load_explicit(&s->nmembers, memory_order_relaxed);
 	for (i = 0; i < n; i++) {
 		if (s->priv->m[i].cls != cls || s->priv->m[i].retired ||
-		    pktpool_stats(s->member[i].pool, &st))
+		    pktpool_stats(s->pool[i], &st))
 			continue;
 		info->regions++;
 		info->slot_count += st.slot_count;
