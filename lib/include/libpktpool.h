@@ -992,7 +992,14 @@ static inline bool pktpool_tx_needs_wakeup(const struct pktpool_rings *r)
 #define PKTPOOL_SET_F_SPILL	(1u << 16)	/* a class that is out (and cannot
 						 * grow) takes from the next
 						 * larger class */
-#define PKTPOOL_SET_F_ALL	(PKTPOOL_F_ALL | PKTPOOL_SET_F_SPILL)
+#define PKTPOOL_SET_F_PREFAULT	(1u << 17)	/* prefault every region as it
+						 * is made or attached */
+#define PKTPOOL_SET_F_MLOCK	(1u << 18)	/* and lock it in memory */
+#define PKTPOOL_SET_F_NODE	(1u << 19)	/* regions made on numa_node
+						 * (memfd backend) */
+#define PKTPOOL_SET_F_ALL	(PKTPOOL_F_ALL | PKTPOOL_SET_F_SPILL | \
+				 PKTPOOL_SET_F_PREFAULT | PKTPOOL_SET_F_MLOCK | \
+				 PKTPOOL_SET_F_NODE)
 
 struct pktpool_set_class {
 	uint32_t slot_size;	/* as pktpool_config; strictly ascending */
@@ -1015,7 +1022,11 @@ struct pktpool_set_config {
 	uint32_t grow_max;
 	uint32_t grow_step;
 	uint32_t grow_factor;
-	uint32_t __reserved[8];	/* 0 */
+	uint32_t align;		/* 0 or a power of 2 from 64 to 4096 that
+				 * every class's slot size is a multiple
+				 * of: its slots are aligned to it */
+	uint32_t numa_node;	/* with PKTPOOL_SET_F_NODE */
+	uint32_t __reserved[6];	/* 0 */
 	struct pktpool_set_class cls[PKTPOOL_SET_CLASSES_MAX];
 };
 
@@ -1100,6 +1111,13 @@ int pktpool_set_trim(struct pktpool_set *set);
 int pktpool_set_class_info(struct pktpool_set *set, unsigned int cls,
 			   struct pktpool_set_class_info *info);
 
+/*
+ * Prefault every region of the set this process has (flags as
+ * pktpool_prefault()) and fill the calling thread's cache of each class's
+ * current region. 0 or the first error.
+ */
+int pktpool_set_warm(struct pktpool_set *set, uint32_t flags);
+
 void *pktpool__set_alloc_slow(struct pktpool_set *set, unsigned int cls);
 void *pktpool__set_bad_size(struct pktpool_set *set);
 
@@ -1147,6 +1165,53 @@ static inline int pktpool_set_free(struct pktpool_set *s, void *obj)
 		if ((uintptr_t)obj - s->base[i] < s->len[i])
 			return pktpool_free(s->pool[i], obj);
 	return -14; /* EFAULT */
+}
+
+/* ---------------------------------------------------------------------
+ * Warm-up and placement (1.2).
+ */
+
+/* Flags of pktpool_prefault(). */
+#define PKTPOOL_PREFAULT_MLOCK	(1u << 0)	/* also mlock() the region */
+
+/*
+ * Fault every page of the region into this process (writable), so that
+ * first touches stay out of the packet path; with PKTPOOL_PREFAULT_MLOCK
+ * also lock them. Changes no byte. -EINVAL, or mlock()'s error (-ENOMEM,
+ * -EPERM: RLIMIT_MEMLOCK).
+ */
+int pktpool_prefault(struct pktpool *pool, uint32_t flags);
+
+/*
+ * Fill the calling thread's cache from the shared list. Returns the
+ * slots now in it, or a negative errno.
+ */
+int pktpool_warm_cache(struct pktpool *pool);
+
+/* Flags of pktpool_bind_node(). */
+#define PKTPOOL_NODE_PREFERRED	(1u << 0)	/* prefer the node, do not insist */
+
+/*
+ * Put a memfd region's memory on NUMA node node (mbind(2), MPOL_BIND or
+ * with PKTPOOL_NODE_PREFERRED MPOL_PREFERRED): pages faulted from now on,
+ * by any process, come from it, and pages only this process maps move.
+ * Call before pktpool_prefault(). -EOPNOTSUPP on the kernel backend,
+ * -EINVAL for a node the system does not have.
+ */
+int pktpool_bind_node(struct pktpool *pool, int node, uint32_t flags);
+
+/*
+ * The alignment of every slot: slots start on a page and are slot_size
+ * apart, so the largest power of 2 dividing slot_size, at most 4096.
+ * Choose slot_size as a multiple of the alignment wanted. 0 for a bad
+ * handle.
+ */
+static inline uint32_t pktpool_slot_align(const struct pktpool *p)
+{
+	uint32_t size = pktpool_slot_size(p);
+	uint32_t a = size & (~size + 1);
+
+	return a > 4096u ? 4096u : a;
 }
 
 #ifdef __cplusplus

@@ -206,18 +206,26 @@ static int desc_write(int fd, const struct pktpool__set_desc *d)
 	return n == (ssize_t)sizeof(*d) ? 0 : -EIO;
 }
 
-/* Geometry and policy, from a config or a descriptor copy. */
-static int check_classes(uint32_t nclasses, const struct pktpool_set_class *c)
+/* Geometry, alignment and placement, from a config or a descriptor copy. */
+static int check_classes(uint32_t nclasses, const struct pktpool_set_class *c,
+			 uint32_t align, uint32_t flags, uint32_t node)
 {
 	struct pktpool_layout lay;
 	uint32_t i;
 
 	if (nclasses == 0 || nclasses > PKTPOOL_SET_CLASSES_MAX)
 		return -EINVAL;
+	if (align && (align < 64 || align > 4096 || (align & (align - 1))))
+		return -EINVAL;
+	if ((flags & PKTPOOL_SET_F_NODE) ? node >= 1024 : node != 0)
+		return -EINVAL;
 	for (i = 0; i < nclasses; i++) {
 		if (pktpool_layout(c[i].slot_size, c[i].slot_count, &lay))
 			return -EINVAL;
 		if (i && c[i].slot_size <= c[i - 1].slot_size)
+			return -EINVAL;
+		/* slots start on a page, slot_size apart */
+		if (align && c[i].slot_size % align)
 			return -EINVAL;
 	}
 	return 0;
@@ -237,7 +245,8 @@ static int desc_check(const struct pktpool__set_desc *d, const struct pktpool__s
 	    d->grow_max == 0 || d->grow_max > PKTPOOL_SET_REGIONS_MAX ||
 	    d->grow_step > PKTPOOL_SLOT_COUNT_MAX ||
 	    d->grow_factor > PKTPOOL_SETD_FACTOR_MAX ||
-	    check_classes(d->nclasses, d->cls))
+	    check_classes(d->nclasses, d->cls, d->align, d->flags,
+			  d->numa_node))
 		return -EUCLEAN;
 	for (c = 0; c < PKTPOOL_SET_CLASSES_MAX; c++) {
 		uint32_t n = d->reg[c].n;
@@ -261,6 +270,7 @@ static int desc_check(const struct pktpool__set_desc *d, const struct pktpool__s
 		     d->grow_max != mine->grow_max ||
 		     d->grow_step != mine->grow_step ||
 		     d->grow_factor != mine->grow_factor ||
+		     d->align != mine->align || d->numa_node != mine->numa_node ||
 		     memcmp(d->cls, mine->cls, sizeof(d->cls))))
 		return -EUCLEAN;
 	return 0;
@@ -296,6 +306,14 @@ static int member_add(struct pktpool_set *s, struct pktpool *p,
 
 	if (n >= PKTPOOL_SET_MEMBERS_MAX)
 		return -ENOSPC;
+	if (s->priv->d.flags & PKTPOOL_SET_F_PREFAULT) {
+		int err = pktpool_prefault(p, (s->priv->d.flags &
+					       PKTPOOL_SET_F_MLOCK) ?
+					   PKTPOOL_PREFAULT_MLOCK : 0);
+
+		if (err)
+			return err;
+	}
 	s->base[n] = (uintptr_t)pktpool_idx_to_ptr(p, 0);
 	s->len[n] = (uint64_t)pktpool_slot_count(p) * pktpool_slot_size(p);
 	s->pool[n] = p;
@@ -483,12 +501,23 @@ static int make_region(struct pktpool__set *pv, uint32_t serial,
 		.slot_size = slot_size, .slot_count = count,
 		.flags = pv->rflags, .mode = pv->mode,
 	};
+	int err;
 
 	if (pv->fd >= 0 || pv->name[0]) {
 		region_name(name, sizeof(name), pv->name, serial);
 		cfg.name = name;
 	}
-	return pktpool_create(&cfg, p);
+	err = pktpool_create(&cfg, p);
+	if (err || !(pv->d.flags & PKTPOOL_SET_F_NODE))
+		return err;
+	/* before anything faults its slots in */
+	err = pktpool_bind_node(*p, (int)pv->d.numa_node, 0);
+	if (err) {
+		pktpool_detach(*p);
+		if (cfg.name)
+			pktpool_unlink(cfg.name);
+	}
+	return err;
 }
 
 /*
@@ -658,7 +687,8 @@ static int check_config(const struct pktpool_set_config *cfg)
 	     PKTPOOL_SET_CLASSES_MAX; i++)
 		if (cfg->cls[i].slot_size || cfg->cls[i].slot_count)
 			return -EINVAL;
-	return check_classes(cfg->nclasses, cfg->cls);
+	return check_classes(cfg->nclasses, cfg->cls, cfg->align, cfg->flags,
+			     cfg->numa_node);
 }
 
 static struct pktpool_set *set_new(void)
@@ -744,6 +774,8 @@ static int create(const struct pktpool_set_config *cfg,
 	d->grow_step = cfg->grow_step;
 	d->grow_factor = cfg->grow_factor;
 	memcpy(d->cls, cfg->cls, sizeof(d->cls));
+	d->align = cfg->align;
+	d->numa_node = cfg->numa_node;
 	pv->rflags = cfg->flags & PKTPOOL_F_ALL;
 	pv->mode = cfg->mode ? cfg->mode : 0600;
 	if (named) {
@@ -762,6 +794,10 @@ static int create(const struct pktpool_set_config *cfg,
 		err = member_add(s, p, c, c);
 		if (err < 0) {
 			pktpool_detach(p);
+			if (named) {
+				region_name(name, sizeof(name), pv->name, c);
+				pktpool_unlink(name);
+			}
 			goto fail;
 		}
 		d->reg[c].n = 1;
@@ -1203,4 +1239,28 @@ EXPORT int pktpool_set_class_info(struct pktpool_set *s, unsigned int cls,
 	}
 	unlock_set(s->priv, cs);
 	return 0;
+}
+
+EXPORT int pktpool_set_warm(struct pktpool_set *s, uint32_t flags)
+{
+	uint32_t i, n, c;
+	int err, first = 0, cs;
+
+	if (!s || (flags & ~PKTPOOL_PREFAULT_MLOCK))
+		return -EINVAL;
+	lock_set(s->priv, &cs);
+	n = atomic_load_explicit(&s->nmembers, memory_order_relaxed);
+	for (i = 0; i < n; i++) {
+		err = pktpool_prefault(s->pool[i], flags);
+		if (err && !first)
+			first = err;
+	}
+	for (c = 0; c < s->nclasses; c++) {
+		err = pktpool_warm_cache(__atomic_load_n(&s->cur[c],
+							 __ATOMIC_RELAXED));
+		if (err < 0 && !first)
+			first = err;
+	}
+	unlock_set(s->priv, cs);
+	return first;
 }

@@ -30,6 +30,8 @@ struct pktpool__set_desc {
 	uint32_t grow_factor;
 	uint32_t seq;		/* bumped by every change of the lists */
 	uint32_t next_serial;
+	uint32_t numa_node;	/* with PKTPOOL_SET_F_NODE, else 0 */
+	uint32_t align;		/* 0, or 64..4096 dividing every slot size */
 	uint32_t __pad;
 	struct pktpool_set_class cls[PKTPOOL_SET_CLASSES_MAX];
 	struct {

@@ -98,6 +98,15 @@ static void c_missing(struct pktpool__set_desc *d)
 	d->reg[1].serial[0] = 40;
 }
 
+static void c_align(struct pktpool__set_desc *d) { d->align = 96; }
+static void c_align_div(struct pktpool__set_desc *d) { d->align = 128; }
+static void c_node(struct pktpool__set_desc *d) { d->numa_node = 1; }
+static void c_node_big(struct pktpool__set_desc *d)
+{
+	d->flags |= PKTPOOL_SET_F_NODE;
+	d->numa_node = 0xffffffffu;
+}
+
 static const struct { corrupt_fn fn; const char *what; } cases[] = {
 	{ c_magic, "magic" }, { c_version, "version" }, { c_size, "size" },
 	{ c_ncls0, "nclasses 0" }, { c_ncls9, "nclasses 9" },
@@ -112,6 +121,9 @@ static const struct { corrupt_fn fn; const char *what; } cases[] = {
 	{ c_dup, "a serial in two classes" }, { c_dup_in, "a serial twice in a class" },
 	{ c_swap, "regions listed under the wrong class" },
 	{ c_missing, "a listed region that does not exist" },
+	{ c_align, "align 96" }, { c_align_div, "align not dividing a class" },
+	{ c_node, "numa_node without the flag" },
+	{ c_node_big, "numa_node 2^32-1" },
 };
 
 static void test_attach_refuses(void)
