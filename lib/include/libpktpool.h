@@ -1214,6 +1214,80 @@ static inline uint32_t pktpool_slot_align(const struct pktpool *p)
 	return a > 4096u ? 4096u : a;
 }
 
+/* ---------------------------------------------------------------------
+ * Buddy allocator (1.2): variable sizes, 64 bytes to 64 KiB, in one region.
+ *
+ * The region's slots are 64 KiB blocks that the buddy allocator splits in
+ * halves down to 64 bytes and merges back when both halves are free. Its
+ * state (a byte per 64-byte unit, free lists) is shared: a file that any
+ * process with access may scribble on, so every index and state read
+ * from it is checked before use, walks are bounded, and what does not
+ * check out is -EUCLEAN. Calls take an OFD lock on that file (the kernel
+ * drops it when its holder dies). An operation a death cut short is
+ * noticed by the next one, which rebuilds the free lists from the unit
+ * map: a block in use is never handed out twice, but the block the dead
+ * process was allocating or freeing may stay counted as used. Blocks a
+ * dead process held are not reclaimed. For buffers whose size is known
+ * late: GRO aggregates, reassembly.
+ */
+#define PKTPOOL_BUDDY_MIN	64u
+#define PKTPOOL_BUDDY_MAX	65536u
+#define PKTPOOL_BUDDY_ORDERS	11	/* 64 << 0 .. 64 << 10 */
+#define PKTPOOL_BUDDY_SIZE_MAX	(1ull << 32)	/* arena bytes */
+
+struct pktpool_buddy_config {
+	const char *name;	/* NULL or "": private to the process (and
+				 * its fork children); else as a region's */
+	uint64_t size;		/* bytes, a multiple of 64 KiB, at most
+				 * PKTPOOL_BUDDY_SIZE_MAX */
+	uint32_t flags;		/* 0 */
+	uint32_t mode;		/* permission bits, 0: 0600 */
+	uint32_t __reserved[4];	/* 0 */
+};
+
+struct pktpool_buddy_stats {
+	uint64_t size;		/* arena bytes */
+	uint64_t free_bytes;
+	uint64_t used_bytes;	/* in allocated blocks (rounded up) */
+	uint64_t largest_free;	/* the largest free block */
+	uint64_t free_blocks[PKTPOOL_BUDDY_ORDERS];	/* per order */
+	uint64_t used_blocks;
+	uint32_t fragmentation;	/* percent of free_bytes not in free
+				 * 64 KiB blocks (so unusable for the
+				 * largest size); 0 when nothing is free */
+	uint32_t __pad;
+	uint64_t allocs;	/* counters since the arena was made */
+	uint64_t frees;
+	uint64_t failures;
+	uint64_t repairs;	/* free-list rebuilds after a cut-short call */
+};
+
+struct pktpool_buddy;
+
+int pktpool_buddy_create(const struct pktpool_buddy_config *cfg,
+			 struct pktpool_buddy **buddy);
+int pktpool_buddy_attach(const char *name, struct pktpool_buddy **buddy);
+int pktpool_buddy_detach(struct pktpool_buddy *buddy);
+int pktpool_buddy_unlink(const char *name);
+
+/* A block of at least bytes (1..64 KiB, rounded up to a power of 2), or
+ * NULL with errno: ENOMEM, EMSGSIZE (0 or more than 64 KiB), EUCLEAN. */
+void *pktpool_buddy_alloc(struct pktpool_buddy *buddy, size_t bytes);
+
+/* 0, -EFAULT (not in the arena), -EINVAL (not the start of a block),
+ * -EALREADY (free already), -EUCLEAN. NULL is ignored. */
+int pktpool_buddy_free(struct pktpool_buddy *buddy, void *obj);
+
+/* The block's size, 0 when obj starts no allocated block. */
+size_t pktpool_buddy_usable_size(struct pktpool_buddy *buddy, const void *obj);
+
+int pktpool_buddy_stats(struct pktpool_buddy *buddy,
+			struct pktpool_buddy_stats *st);
+
+/* Rebuild the free lists from the unit map (what a call finds to do
+ * after one was cut short). Returns the free bytes, or -EUCLEAN. */
+long long pktpool_buddy_repair(struct pktpool_buddy *buddy);
+
 #ifdef __cplusplus
 }
 #endif
