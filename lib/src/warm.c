@@ -69,9 +69,10 @@ EXPORT int pktpool_warm_cache(struct pktpool *p)
 	unsigned int want;
 	int got, err;
 
-	if (!pktpool_slot_size(p))
-		return -EINVAL;
-	want = p->cap;
+	err = pktpool_stats(p, &st);
+	if (err)
+		return err;
+	want = st.cache_cap;
 	if (want > PKTPOOL_CACHE_MAX)
 		want = PKTPOOL_CACHE_MAX;
 	/* take a cacheful (refilling from the shared list) and give it
