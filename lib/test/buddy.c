@@ -316,6 +316,33 @@ static void test_shared(const char *name)
 	   "unlink: the name goes");
 }
 
+/* A fork child uses an anonymous arena it inherited (its own lock). */
+static void test_forked_child(void)
+{
+	struct pktpool_buddy *b = make(NULL, 128 * KIB);
+	unsigned char *p;
+	int st;
+	pid_t pid;
+
+	require(b);
+	pid = fork();
+	require(pid >= 0);
+	if (pid == 0) {
+		unsigned char *q = pktpool_buddy_alloc(b, 5000);
+
+		if (!q)
+			_exit(2);
+		memset(q, 0x3c, 5000);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	p = pktpool_buddy_alloc(b, 8192);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0 && stats(b).used_blocks == 2 &&
+	   p && p[0] != 0x3c,
+	   "fork: the child allocates from the inherited arena, the parent sees it");
+	pktpool_buddy_detach(b);
+}
+
 /* A process killed inside calls, again and again: the state holds. */
 static void test_killed(const char *name)
 {
@@ -495,6 +522,7 @@ int main(void)
 	test_random();
 	test_threads();
 	test_shared(name);
+	test_forked_child();
 	test_killed(name);
 	test_hostile(name);
 	return tap_done();

@@ -259,6 +259,42 @@ static void test_threads(const char *name)
 	pktpool_set_unlink(name);
 }
 
+/*
+ * A fork child uses the set handle it inherited: its growth takes the
+ * descriptor's lock on a file of its own (an OFD lock shared with the
+ * parent would not exclude it), and the parent sees the new region.
+ */
+static void test_forked_child(const char *name)
+{
+	struct pktpool_set *s = grow_set(name, 2, 3, 2, 1);
+	int st, i;
+	pid_t pid;
+
+	require(s);
+	pid = fork();
+	require(pid >= 0);
+	if (pid == 0) {
+		void *o[4];
+
+		for (i = 0; i < 4; i++)
+			if (!(o[i] = pktpool_set_alloc(s, 8)))
+				_exit(2);
+		if (info(s, 0).regions != 2)
+			_exit(3);
+		for (i = 0; i < 4; i++)
+			pktpool_set_free(s, o[i]);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "fork: the child grows the inherited set (exit %d)",
+	   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	ok(info(s, 0).regions == 2 && region_named(name, 2),
+	   "fork: the parent sees the region the child added");
+	pktpool_set_detach(s);
+	pktpool_set_unlink(name);
+}
+
 int main(void)
 {
 	char name[32];
@@ -269,5 +305,6 @@ int main(void)
 	test_anonymous_growth();
 	test_other_process(name);
 	test_threads(name);
+	test_forked_child(name);
 	return tap_done();
 }
