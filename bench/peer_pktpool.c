@@ -89,6 +89,61 @@ const struct bench_peer bench_pktpool = {
 	.run = BENCH_CASES(pp),
 };
 
+/*
+ * A pool set over four classes (64, 256, 2048, 9216), allocating by the
+ * object size: the set's class lookup and region pick on top of the
+ * region's fast path. Only the class in use gets BENCH_NOBJ slots. The
+ * pipeline passes pointers (one process).
+ */
+static struct pktpool_set *pp_set;
+static size_t pp_set_bytes;
+
+static int pp_set_setup(uint32_t size)
+{
+	static const uint32_t cls[4] = { 64, 256, 2048, 9216 };
+	struct pktpool_set_config cfg = { .nclasses = 4 };
+	unsigned int c;
+	int err;
+
+	setenv("PKTPOOL_BACKEND", "memfd", 0);
+	for (c = 0; c < 4; c++) {
+		cfg.cls[c].slot_size = cls[c];
+		cfg.cls[c].slot_count = cls[c] == size ? BENCH_NOBJ : 64;
+	}
+	err = pktpool_set_create(&cfg, &pp_set);
+	if (err) {
+		fprintf(stderr, "bench: pktpool_set_create(%u): %s\n", size,
+			pktpool_strerror(err));
+		return -1;
+	}
+	pp_set_bytes = size;
+	return 0;
+}
+
+static void pp_set_teardown(void)
+{
+	pktpool_set_detach(pp_set);
+	pp_set = NULL;
+}
+
+#define PS_FREE(o)		pktpool_set_free(S, o)
+#define PS_ALLOC_BULK(objs)	BENCH_LOOP_ALLOC_BULK(objs, \
+					pktpool_set_alloc(S, pp_set_bytes))
+#define PS_FREE_BULK(objs)	BENCH_LOOP_FREE_BULK(objs, PS_FREE)
+
+BENCH_DEFINE_CASES(ps, struct pktpool_set *S = pp_set,
+		   pktpool_set_alloc(S, pp_set_bytes), PS_FREE, PS_ALLOC_BULK,
+		   PS_FREE_BULK, (uint64_t)(uintptr_t)o, (void *)(uintptr_t)v)
+
+const struct bench_peer bench_pktpool_set = {
+	.id = "pktpool-set",
+	.name = "libpktpool set, by size",
+	.version = pp_version,
+	.setup = pp_set_setup,
+	.teardown = pp_set_teardown,
+	.run = BENCH_CASES(ps),
+};
+
 const struct bench_peer bench_pktpool_nc = {
 	.id = "pktpool-nocache",
 	.name = "libpktpool, no cache",

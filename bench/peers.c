@@ -18,9 +18,13 @@ extern const struct bench_peer bench_dpdk_ring256, bench_dpdk_ring0,
 	bench_dpdk_stack256, bench_dpdk_stack0;
 #endif
 
+/* the pool set, allocating by size (peer_pktpool.c) */
+extern const struct bench_peer bench_pktpool_set;
+
 const struct bench_peer *const bench_local_peers[] = {
 	&bench_pktpool,
 	&bench_pktpool_nc,
+	&bench_pktpool_set,
 #ifdef HAVE_DPDK
 	&bench_dpdk_ring256,
 	&bench_dpdk_ring0,

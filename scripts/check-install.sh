@@ -45,7 +45,8 @@ else
 fi
 for f in usr/lib/libpktpool.so.1 usr/lib/libpktpool.so usr/lib/libpktpool.a \
 	usr/lib/pkgconfig/libpktpool.pc usr/include/libpktpool.h \
-	usr/include/linux/pktpool.h usr/sbin/pktpoolctl \
+	usr/include/linux/pktpool.h usr/include/pktpool_allocator.hpp \
+	usr/sbin/pktpoolctl \
 	etc/udev/rules.d/99-pktpool.rules usr/share/man/man8/pktpoolctl.8 \
 	usr/share/man/man4/pktpool.4 usr/share/man/man3/libpktpool.3 \
 	usr/share/man/man3/pktpool_alloc.3; do

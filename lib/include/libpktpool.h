@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 #define PKTPOOL_LIB_VERSION_MAJOR	1
-#define PKTPOOL_LIB_VERSION_MINOR	1
+#define PKTPOOL_LIB_VERSION_MINOR	2
 
 /* Geometry bounds. */
 #define PKTPOOL_SLOT_SIZE_MIN	64u
@@ -954,6 +954,339 @@ static inline bool pktpool_tx_needs_wakeup(const struct pktpool_rings *r)
 {
 	return pktpool__needs_wakeup(&r->tx);
 }
+
+/* ---------------------------------------------------------------------
+ * Pool sets (1.2): allocation by size over several regions.
+ *
+ * A set has up to PKTPOOL_SET_CLASSES_MAX size classes, each one or more
+ * regions of one slot size. pktpool_set_alloc() takes a slot from the
+ * smallest class whose slot holds the bytes asked for; pktpool_set_free()
+ * finds the region by the pointer alone. A class that runs out may add
+ * regions (grow_max, grow_step, grow_factor), and pktpool_set_trim() gives
+ * idle added regions back.
+ *
+ * A named set is shared between processes like a named region: its
+ * descriptor (/dev/shm/pktpool-set.NAME, the config and the regions of
+ * each class) is read with pread() into a private copy and checked before
+ * use, under an OFD lock that the kernel drops when its holder dies; its
+ * regions are ordinary named regions, NAME-SERIAL (SERIAL in hex, never
+ * reused), attached by name and checked against the class they are listed
+ * for. A slot crosses processes as a reference (pktpool_set_ptr_to_ref()),
+ * which names the region and the slot; the receiver attaches a region it
+ * has not seen yet. An anonymous set (no name) is private to its process.
+ *
+ * Threads of a process share one set handle: alloc, free, realloc and the
+ * reference calls may run concurrently; pktpool_set_trim() and
+ * pktpool_set_detach() must not run while another thread of the process
+ * uses the set.
+ */
+
+#define PKTPOOL_SET_CLASSES_MAX	8	/* size classes in a set */
+#define PKTPOOL_SET_REGIONS_MAX	8	/* regions of one class */
+#define PKTPOOL_SET_MEMBERS_MAX	PKTPOOL_HANDLES_MAX /* regions one process
+						 * has attached for a set */
+#define PKTPOOL_SET_NAME_MAX	23	/* bytes including the NUL: region
+					 * names add "-" and 8 hex digits */
+
+/* Flags of pktpool_set_config.flags, besides PKTPOOL_F_* for the regions. */
+#define PKTPOOL_SET_F_SPILL	(1u << 16)	/* a class that is out (and cannot
+						 * grow) takes from the next
+						 * larger class */
+#define PKTPOOL_SET_F_PREFAULT	(1u << 17)	/* prefault every region as it
+						 * is made or attached */
+#define PKTPOOL_SET_F_MLOCK	(1u << 18)	/* and lock it in memory */
+#define PKTPOOL_SET_F_NODE	(1u << 19)	/* regions made on numa_node
+						 * (memfd backend) */
+#define PKTPOOL_SET_F_ALL	(PKTPOOL_F_ALL | PKTPOOL_SET_F_SPILL | \
+				 PKTPOOL_SET_F_PREFAULT | PKTPOOL_SET_F_MLOCK | \
+				 PKTPOOL_SET_F_NODE)
+
+struct pktpool_set_class {
+	uint32_t slot_size;	/* as pktpool_config; strictly ascending */
+	uint32_t slot_count;	/* of the class's first region */
+};
+
+/* What pktpool_set_create() makes. */
+struct pktpool_set_config {
+	const char *name;	/* NULL or "": private to the process; else
+				 * 1..22 chars of [a-z0-9_-] */
+	uint32_t nclasses;	/* 1..PKTPOOL_SET_CLASSES_MAX */
+	uint32_t flags;		/* PKTPOOL_F_*, PKTPOOL_SET_F_* */
+	uint32_t mode;		/* permission bits, 0: 0600 */
+	/*
+	 * Growth: a class has at most grow_max regions (0 or 1: only its
+	 * first); the first region added has grow_step slots (0: the
+	 * class's slot_count), each later one grow_factor times the one
+	 * before (0 or 1: the same), at most PKTPOOL_SLOT_COUNT_MAX.
+	 */
+	uint32_t grow_max;
+	uint32_t grow_step;
+	uint32_t grow_factor;
+	uint32_t align;		/* 0 or a power of 2 from 64 to 4096 that
+				 * every class's slot size is a multiple
+				 * of: its slots are aligned to it */
+	uint32_t numa_node;	/* with PKTPOOL_SET_F_NODE */
+	uint32_t __reserved[6];	/* 0 */
+	struct pktpool_set_class cls[PKTPOOL_SET_CLASSES_MAX];
+};
+
+/* One class as this process sees it (pktpool_set_class_info()). */
+struct pktpool_set_class_info {
+	uint32_t slot_size;
+	uint32_t regions;	/* regions of the class attached and in use */
+	uint64_t slot_count;	/* slots of those regions */
+	uint64_t in_use;	/* summed over them, as pktpool_stats() */
+	uint64_t free;
+	uint64_t cached;
+	uint64_t failures;
+};
+
+/*
+ * The handle; the library writes it, the inline functions below read it.
+ * Regions this process mapped for the set are entries 0..nmembers-1 of
+ * base/len/pool (same index), appended under the set's lock and
+ * published by a release store of nmembers.
+ */
+struct pktpool_set {
+	uint32_t nclasses;
+	PKTPOOL__A(uint32_t) nmembers;
+	uint32_t max_size;		/* the largest class's slot size */
+	uint32_t __pad0;
+	struct pktpool__set *priv;
+	uint64_t __pad1[5];
+	/* the region each class allocates from first; only touched
+	 * through the __atomic builtins */
+	struct pktpool *cur[PKTPOOL_SET_CLASSES_MAX];
+	uint32_t size[PKTPOOL_SET_CLASSES_MAX];	/* slot size per class */
+	uintptr_t base[PKTPOOL_SET_MEMBERS_MAX];	/* slots, this process */
+	uint64_t len[PKTPOOL_SET_MEMBERS_MAX];	/* slot_count * slot_size */
+	struct pktpool *pool[PKTPOOL_SET_MEMBERS_MAX];
+	/* class of a size: cls_of[(bytes + 63) / 64], bytes <= max_size */
+	uint8_t cls_of[PKTPOOL_SLOT_SIZE_MAX / 64 + 1];
+};
+
+/* Create a set and its first region of each class. -EINVAL bad config,
+ * -EEXIST name taken, and the errors of pktpool_create(). */
+int pktpool_set_create(const struct pktpool_set_config *cfg,
+		       struct pktpool_set **set);
+
+/* Attach a named set (flags: PKTPOOL_F_* for its regions). -ENOENT,
+ * -EUCLEAN when the descriptor or a region does not check out. */
+int pktpool_set_attach(const char *name, uint32_t flags,
+		       struct pktpool_set **set);
+
+/* Detach every region of the set from this process and free the handle. */
+int pktpool_set_detach(struct pktpool_set *set);
+
+/* Remove a named set's descriptor and the names of its regions. */
+int pktpool_set_unlink(const char *name);
+
+/* Zeroed: n * size bytes (overflow: NULL, EINVAL). */
+void *pktpool_set_calloc(struct pktpool_set *set, size_t n, size_t size);
+
+/*
+ * Move obj to the class that fits bytes, keeping min(old slot size,
+ * bytes) of its contents; obj itself when its class is already the one.
+ * NULL obj: pktpool_set_alloc(). On failure NULL with errno, obj intact.
+ */
+void *pktpool_set_realloc(struct pktpool_set *set, void *obj, size_t bytes);
+
+/* The slot size of the region obj is in, 0 when it is in none. */
+size_t pktpool_set_usable_size(struct pktpool_set *set, const void *obj);
+
+/* A slot's name across processes, and back (attaching its region). */
+int pktpool_set_ptr_to_ref(struct pktpool_set *set, const void *obj,
+			   uint64_t *ref);
+int pktpool_set_ref_to_ptr(struct pktpool_set *set, uint64_t ref,
+			   void **obj);
+
+/*
+ * Give back added regions that are idle (nothing in use or cached, no
+ * other process attached), and drop regions other processes trimmed once
+ * this process has nothing out in them. Returns how many regions this
+ * process detached.
+ */
+int pktpool_set_trim(struct pktpool_set *set);
+
+int pktpool_set_class_info(struct pktpool_set *set, unsigned int cls,
+			   struct pktpool_set_class_info *info);
+
+/*
+ * Prefault every region of the set this process has (flags as
+ * pktpool_prefault()) and fill the calling thread's cache of each class's
+ * current region. 0 or the first error.
+ */
+int pktpool_set_warm(struct pktpool_set *set, uint32_t flags);
+
+void *pktpool__set_alloc_slow(struct pktpool_set *set, unsigned int cls);
+void *pktpool__set_bad_size(struct pktpool_set *set);
+
+/*
+ * A slot of the smallest class that holds bytes (0 bytes: the smallest
+ * class), or NULL with errno: ENOMEM when that class is out and cannot
+ * grow, EMSGSIZE when bytes exceeds the largest class, EINVAL for a NULL
+ * set.
+ */
+static inline void *pktpool_set_alloc(struct pktpool_set *s, size_t bytes)
+{
+	void *obj;
+	uint32_t c;
+
+	if (PKTPOOL__UNLIKELY(s == NULL || bytes > s->max_size))
+		return pktpool__set_bad_size(s);
+	c = s->cls_of[(bytes + 63) >> 6];
+	/* acquire pairs with the release store of cur in set.c: the
+	 * handle it points to is set up */
+	obj = pktpool_alloc(__atomic_load_n(&s->cur[c], __ATOMIC_ACQUIRE));
+	if (PKTPOOL__LIKELY(obj != NULL))
+		return obj;
+	return pktpool__set_alloc_slow(s, c);
+}
+
+/*
+ * Give a slot back to whichever region of the set holds it: 0, -EFAULT
+ * when obj is in none of them (nothing changes), else as pktpool_free().
+ * NULL is ignored.
+ */
+static inline int pktpool_set_free(struct pktpool_set *s, void *obj)
+{
+	uint32_t i, n;
+
+	if (PKTPOOL__UNLIKELY(s == NULL))
+		return -22; /* EINVAL */
+	if (obj == NULL)
+		return 0;
+	/* acquire pairs with the release store of nmembers in set.c:
+	 * entries below it are written */
+	n = __atomic_load_n(&s->nmembers, __ATOMIC_ACQUIRE);
+	if (PKTPOOL__UNLIKELY(n > PKTPOOL_SET_MEMBERS_MAX))
+		n = PKTPOOL_SET_MEMBERS_MAX;
+	for (i = 0; i < n; i++)
+		if ((uintptr_t)obj - s->base[i] < s->len[i])
+			return pktpool_free(s->pool[i], obj);
+	return -14; /* EFAULT */
+}
+
+/* ---------------------------------------------------------------------
+ * Warm-up and placement (1.2).
+ */
+
+/* Flags of pktpool_prefault(). */
+#define PKTPOOL_PREFAULT_MLOCK	(1u << 0)	/* also mlock() the region */
+
+/*
+ * Fault every page of the region into this process (writable), so that
+ * first touches stay out of the packet path; with PKTPOOL_PREFAULT_MLOCK
+ * also lock them. Changes no byte. -EINVAL, or mlock()'s error (-ENOMEM,
+ * -EPERM: RLIMIT_MEMLOCK).
+ */
+int pktpool_prefault(struct pktpool *pool, uint32_t flags);
+
+/*
+ * Fill the calling thread's cache from the shared list. Returns the
+ * slots now in it, or a negative errno.
+ */
+int pktpool_warm_cache(struct pktpool *pool);
+
+/* Flags of pktpool_bind_node(). */
+#define PKTPOOL_NODE_PREFERRED	(1u << 0)	/* prefer the node, do not insist */
+
+/*
+ * Put a memfd region's memory on NUMA node node (mbind(2), MPOL_BIND or
+ * with PKTPOOL_NODE_PREFERRED MPOL_PREFERRED): pages faulted from now on,
+ * by any process, come from it, and pages only this process maps move.
+ * Call before pktpool_prefault(). -EOPNOTSUPP on the kernel backend,
+ * -EINVAL for a node the system does not have.
+ */
+int pktpool_bind_node(struct pktpool *pool, int node, uint32_t flags);
+
+/*
+ * The alignment of every slot: slots start on a page and are slot_size
+ * apart, so the largest power of 2 dividing slot_size, at most 4096.
+ * Choose slot_size as a multiple of the alignment wanted. 0 for a bad
+ * handle.
+ */
+static inline uint32_t pktpool_slot_align(const struct pktpool *p)
+{
+	uint32_t size = pktpool_slot_size(p);
+	uint32_t a = size & (~size + 1);
+
+	return a > 4096u ? 4096u : a;
+}
+
+/* ---------------------------------------------------------------------
+ * Buddy allocator (1.2): variable sizes, 64 bytes to 64 KiB, in one region.
+ *
+ * The region's slots are 64 KiB blocks that the buddy allocator splits in
+ * halves down to 64 bytes and merges back when both halves are free. Its
+ * state (a byte per 64-byte unit, free lists) is shared: a file that any
+ * process with access may scribble on, so every index and state read
+ * from it is checked before use, walks are bounded, and what does not
+ * check out is -EUCLEAN. Calls take an OFD lock on that file (the kernel
+ * drops it when its holder dies). An operation a death cut short is
+ * noticed by the next one, which rebuilds the free lists from the unit
+ * map: a block in use is never handed out twice, but the block the dead
+ * process was allocating or freeing may stay counted as used. Blocks a
+ * dead process held are not reclaimed. For buffers whose size is known
+ * late: GRO aggregates, reassembly.
+ */
+#define PKTPOOL_BUDDY_MIN	64u
+#define PKTPOOL_BUDDY_MAX	65536u
+#define PKTPOOL_BUDDY_ORDERS	11	/* 64 << 0 .. 64 << 10 */
+#define PKTPOOL_BUDDY_SIZE_MAX	(1ull << 32)	/* arena bytes */
+
+struct pktpool_buddy_config {
+	const char *name;	/* NULL or "": private to the process (and
+				 * its fork children); else as a region's */
+	uint64_t size;		/* bytes, a multiple of 64 KiB, at most
+				 * PKTPOOL_BUDDY_SIZE_MAX */
+	uint32_t flags;		/* 0 */
+	uint32_t mode;		/* permission bits, 0: 0600 */
+	uint32_t __reserved[4];	/* 0 */
+};
+
+struct pktpool_buddy_stats {
+	uint64_t size;		/* arena bytes */
+	uint64_t free_bytes;
+	uint64_t used_bytes;	/* in allocated blocks (rounded up) */
+	uint64_t largest_free;	/* the largest free block */
+	uint64_t free_blocks[PKTPOOL_BUDDY_ORDERS];	/* per order */
+	uint64_t used_blocks;
+	uint32_t fragmentation;	/* percent of free_bytes not in free
+				 * 64 KiB blocks (so unusable for the
+				 * largest size); 0 when nothing is free */
+	uint32_t __pad;
+	uint64_t allocs;	/* counters since the arena was made */
+	uint64_t frees;
+	uint64_t failures;
+	uint64_t repairs;	/* free-list rebuilds after a cut-short call */
+};
+
+struct pktpool_buddy;
+
+int pktpool_buddy_create(const struct pktpool_buddy_config *cfg,
+			 struct pktpool_buddy **buddy);
+int pktpool_buddy_attach(const char *name, struct pktpool_buddy **buddy);
+int pktpool_buddy_detach(struct pktpool_buddy *buddy);
+int pktpool_buddy_unlink(const char *name);
+
+/* A block of at least bytes (1..64 KiB, rounded up to a power of 2), or
+ * NULL with errno: ENOMEM, EMSGSIZE (0 or more than 64 KiB), EUCLEAN. */
+void *pktpool_buddy_alloc(struct pktpool_buddy *buddy, size_t bytes);
+
+/* 0, -EFAULT (not in the arena), -EINVAL (not the start of a block),
+ * -EALREADY (free already), -EUCLEAN. NULL is ignored. */
+int pktpool_buddy_free(struct pktpool_buddy *buddy, void *obj);
+
+/* The block's size, 0 when obj starts no allocated block. */
+size_t pktpool_buddy_usable_size(struct pktpool_buddy *buddy, const void *obj);
+
+int pktpool_buddy_stats(struct pktpool_buddy *buddy,
+			struct pktpool_buddy_stats *st);
+
+/* Rebuild the free lists from the unit map (what a call finds to do
+ * after one was cut short). Returns the free bytes, or -EUCLEAN. */
+long long pktpool_buddy_repair(struct pktpool_buddy *buddy);
 
 #ifdef __cplusplus
 }

@@ -143,6 +143,8 @@ PKTPOOL_EXPORT const char *pktpool_strerror(int err)
 	case EPERM:
 	case EACCES:
 		return "permission denied";
+	case EMSGSIZE:
+		return "size larger than the set's largest class";
 	default:
 		return "unknown error";
 	}
