@@ -354,6 +354,47 @@ queue_test() {
 
 queue_test
 
+# waiting BINDING: packets waiting in a queue binding now.
+waiting() {
+	rx "$CTL" --json nf list | python3 -c '
+import json, sys
+print(next(b["waiting"] for b in json.load(sys.stdin) if b["id"] == int(sys.argv[1])))' "$1"
+}
+
+# rmmod_test: pktpool_nf goes while packets wait for a verdict that never
+# comes and their slots sit on the rx ring of a mapped-by-nobody region;
+# nothing is left behind and the module comes back.
+rmmod_test() {
+	local q=ppnf-rm id w
+
+	echo "# --- rmmod pktpool_nf with packets waiting"
+	if [ "$loaded_nf" != 1 ]; then
+		ok "rmmod with packets waiting # SKIP pktpool_nf was loaded before the test"
+		return
+	fi
+	check "rmmod: region $q created" region "$q"
+	id=$(bind "$q" --family ipv4 --hook input --mark "$MARK/0xffffffff" \
+		--action queue --timeout 600000 2>"$tmp/bind.err") ||
+		{ not_ok "rmmod: bind $q (queue)"; comment <"$tmp/bind.err"; return; }
+	binds+=("$id")
+	# pktpool-capture stocks the fill ring and leaves after a second of
+	# no traffic: the kernel has the slots, and nobody gives verdicts.
+	check "rmmod: pktpool-capture stocked the fill ring and left" \
+		"$CAP" -t 1 -w /dev/null "$q"
+	check "rmmod: nf_udp sent 50 datagrams that wait" \
+		tx "$UDP" send -d 10.99.0.2 -p 7001 -n 50 -s "$SIZE" -r "$RATE"
+	w=$(waiting "$id")
+	check "rmmod: 50 packets wait for a verdict (waiting: $w)" test "$w" = 50
+	check "rmmod: rmmod pktpool_nf with packets waiting" rmmod pktpool_nf
+	binds=()
+	loaded_nf=0
+	check "rmmod: pktpool_nf loads again" insmod "$NFKO"
+	loaded_nf=1
+	check "rmmod: region $q destroyed" region_gone "$q"
+}
+
+[ -z "$nf_missing" ] && rmmod_test
+
 check "no binding left" sh -c "[ -z \"\$('$CTL' nf list 2>/dev/null | grep -E '^ *[0-9]+')\" ]"
 
 echo "1..$n"
