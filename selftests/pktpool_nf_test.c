@@ -589,4 +589,53 @@ TEST_F(nf, unbinding_sends_waiting_packets_on_when_fail_open)
 		EXPECT_EQ(100, sink_wait(self, buf, sizeof(buf), ARRIVES));
 }
 
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+#define TRACING	"/sys/kernel/tracing"
+
+TEST_F(nf, tracepoints_show_the_packet_queued_and_its_verdict)
+{
+	char want_rx[96], want_rel[96], buf[65536];
+	struct pktpool_desc d;
+	unsigned char pkt[2048];
+	ssize_t n;
+	int fd;
+
+	if (access(TRACING "/events/pktpool_nf/enable", W_OK))
+		SKIP(return, "no tracefs at " TRACING);
+	give_all(self);
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_EQ(0, write_file(TRACING "/trace", ""));
+	ASSERT_EQ(0, write_file(TRACING "/events/pktpool_nf/enable", "1"));
+	ASSERT_EQ(0, send_udp(1, 100, MARK));
+	ASSERT_EQ(0, rx_take(self, &d));
+	ASSERT_EQ(0, verdict(self, &d, PKTPOOL_VERDICT_ACCEPT));
+	ASSERT_EQ(100, sink_wait(self, pkt, sizeof(pkt), ARRIVES));
+	ASSERT_EQ(0, write_file(TRACING "/events/pktpool_nf/enable", "0"));
+	fd = open(TRACING "/trace", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	snprintf(want_rx, sizeof(want_rx),
+		 "pktpool_nf_rx: binding=%u id=%u len=128 orig_len=128 queued",
+		 self->bind_id, d.id);
+	snprintf(want_rel, sizeof(want_rel),
+		 "pktpool_nf_release: binding=%u id=%u by=verdict accept",
+		 self->bind_id, d.id);
+	EXPECT_NE(NULL, strstr(buf, want_rx)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, want_rel)) TH_LOG("%s", buf);
+}
+
 TEST_HARNESS_MAIN

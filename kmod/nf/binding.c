@@ -26,6 +26,7 @@
 
 #include "../pktpool.h"
 #include "binding.h"
+#include "trace.h"
 
 static DEFINE_MUTEX(pktpool_nf_lock);
 static LIST_HEAD(pktpool_nf_bindings);	/* by ascending id */
@@ -80,6 +81,7 @@ static unsigned int pktpool_nf_hook(void *priv, struct sk_buff *skb,
 	}
 	this_cpu_inc(b->stats->copied);
 	this_cpu_add(b->stats->bytes, d.len);
+	trace_pktpool_nf_rx(b->id, d.id, d.len, d.orig_len, false);
 	return NF_ACCEPT;
 }
 

@@ -42,6 +42,7 @@
 
 #include "../pktpool.h"
 #include "binding.h"
+#include "trace.h"
 
 struct pktpool_nf_packet {
 	struct list_head node;	/* on queue->list while it waits */
@@ -136,14 +137,19 @@ static int pktpool_nf_hook_index(const struct pktpool_nf_binding *b,
 	return -1;
 }
 
-/* Send p's packet on through the hooks after b's, or drop it; free p. */
+/*
+ * Send p's packet on through the hooks after b's, or drop it; free p.
+ * how: PKTPOOL_NF_BY_*, for the tracepoint.
+ */
 static void pktpool_nf_reinject(struct pktpool_nf_binding *b,
-				struct pktpool_nf_packet *p, bool accept)
+				struct pktpool_nf_packet *p, bool accept,
+				int how)
 {
 	const struct nf_hook_entries *e;
 	struct sk_buff *skb = p->skb;
 	int i = -1;
 
+	trace_pktpool_nf_release(b->id, p->id, how, accept);
 	local_bh_disable();
 	rcu_read_lock();
 	if (accept)
@@ -199,7 +205,8 @@ static void pktpool_nf_expire(struct work_struct *work)
 
 	while ((p = pktpool_nf_pop(q, true))) {
 		this_cpu_inc(b->stats->timed_out);
-		pktpool_nf_reinject(b, p, b->cfg.fail_open);
+		pktpool_nf_reinject(b, p, b->cfg.fail_open,
+				    PKTPOOL_NF_BY_TIMEOUT);
 	}
 	spin_lock_bh(&q->lock);
 	pktpool_nf_expire_schedule(q);
@@ -222,7 +229,8 @@ void pktpool_nf_queue_close(struct pktpool_nf_binding *b, bool drop)
 	spin_unlock_bh(&q->lock);
 	cancel_delayed_work_sync(&q->expire);
 	while ((p = pktpool_nf_pop(q, false)))
-		pktpool_nf_reinject(b, p, b->cfg.fail_open && !drop);
+		pktpool_nf_reinject(b, p, b->cfg.fail_open && !drop,
+				    PKTPOOL_NF_BY_UNBIND);
 }
 
 static unsigned int pktpool_nf_fail(const struct pktpool_nf_binding *b)
@@ -312,6 +320,7 @@ unsigned int pktpool_nf_queue_packet(struct pktpool_nf_binding *b,
 		return pktpool_nf_fail(b);
 	}
 	this_cpu_inc(b->stats->queued);
+	trace_pktpool_nf_rx(b->id, d->id, d->len, d->orig_len, true);
 	return NF_STOLEN;
 
 err:
@@ -497,5 +506,6 @@ void pktpool_nf_verdict(void *arg, const struct pktpool_desc *d,
 		this_cpu_inc(b->stats->bad_verdicts);
 		return;
 	}
-	pktpool_nf_reinject(b, found, pktpool_nf_apply(b, found, d, data));
+	pktpool_nf_reinject(b, found, pktpool_nf_apply(b, found, d, data),
+			    PKTPOOL_NF_BY_VERDICT);
 }
