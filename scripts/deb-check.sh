@@ -50,7 +50,7 @@ check "dkms status: pktpool installed for $kver" \
 check "both modules built for $kver" sh -c \
 	"modinfo -k '$kver' pktpool && modinfo -k '$kver' pktpool_nf"
 check "pktpoolctl --version" /usr/sbin/pktpoolctl --version
-check "pktpool-capture -h" sh -c '/usr/sbin/pktpool-capture -h 2>&1 | grep -q usage'
+check "pktpool-capture -h prints its usage" sh -c '/usr/sbin/pktpool-capture -h 2>&1 | grep -qi "^usage: pktpool-capture"'
 cat >build/deb-hello.c <<'EOF'
 #include <libpktpool.h>
 #include <linux/pktpool_nf.h>
