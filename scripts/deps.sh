@@ -10,6 +10,8 @@ pkgs=(
 	build-essential make gcc bc flex bison libelf-dev pkg-config
 	qemu-system-x86
 	busybox-static kmod cpio
+	# ip and ip netns for the packet-path tests and the demo (not in minbase)
+	iproute2
 	libmnl-dev libbpf-dev clang llvm bpftool libdpdk-dev libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev gnuplot-nox valgrind
 	linux-source-6.1 xz-utils python3
 	# The netlink spec checked against the kernel's schema and driven by
