@@ -73,7 +73,7 @@ nft_demo
 step $ctl region create fw --slot-size 2048 --slots 256
 step $ctl region create cap --slot-size 2048 --slots 256
 fw_id=$($ctl nf bind fw --family ipv4 --hook input --mark 0x7a --action queue \
-	--priority 0 --timeout 500)
+	--priority 0 --timeout 5000)
 cap_id=$($ctl nf bind cap --family ipv4 --hook input --mark 0x7a --priority 10)
 echo "firewall binding $fw_id (queue), capture binding $cap_id (copy)"
 build/lib/examples/verdict -d 7002 -m 10:0xee -c 20 -t 60 fw 2>"$tmp/verdict" &

@@ -329,6 +329,19 @@ static unsigned long long nf_stat(FIXTURE_DATA(nf) *self, const char *key)
 	return val;
 }
 
+static unsigned long long nf_stat_wait(FIXTURE_DATA(nf) *self,
+				       const char *key,
+				       unsigned long long want)
+{
+	unsigned long long v = nf_stat(self, key);
+
+	for (int i = 0; i < 100 && v != want; i++) {
+		usleep(100 * 1000);
+		v = nf_stat(self, key);
+	}
+	return v;
+}
+
 static struct pktpool_region_info region_info(FIXTURE_DATA(nf) *self)
 {
 	struct pktpool_region_info i = { .size = sizeof(i), .id = self->c.id };
@@ -389,6 +402,17 @@ static ssize_t sink_wait(FIXTURE_DATA(nf) *self, unsigned char *buf,
 	return recv(self->sink, buf, n, 0);
 }
 
+/*
+ * Queue bindings that do not test the timeout wait long: a slow guest
+ * must not time a packet out between two steps of a test.
+ */
+#define LONG		"--timeout 600000"
+
+/* Up to 10 s for a binding counter to reach want; its last value. */
+static unsigned long long nf_stat_wait(FIXTURE_DATA(nf) *self,
+				       const char *key,
+				       unsigned long long want);
+
 #define ARRIVES		2000	/* ms to wait for what must arrive */
 #define NEVER		200	/* ms to wait for what must not */
 
@@ -406,7 +430,7 @@ TEST_F(nf, queued_datagram_waits_for_accept_then_arrives)
 	__u32 seq;
 
 	give_all(self);
-	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue " LONG));
 	ASSERT_EQ(0, send_udp(1, 300, MARK));
 	ASSERT_EQ(0, rx_take(self, &d));
 	EXPECT_NE(0U, d.flags & PKTPOOL_DESC_F_QUEUED);
@@ -431,7 +455,7 @@ TEST_F(nf, dropped_datagram_never_arrives)
 	unsigned char buf[2048];
 
 	give_all(self);
-	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue " LONG));
 	ASSERT_EQ(0, send_udp(1, 100, MARK));
 	ASSERT_EQ(0, rx_take(self, &d));
 	ASSERT_EQ(0, verdict(self, &d, PKTPOOL_VERDICT_DROP));
@@ -446,7 +470,7 @@ TEST_F(nf, modified_datagram_arrives_with_the_slots_bytes_and_lengths)
 	unsigned char buf[2048], *p;
 
 	give_all(self);
-	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue " LONG));
 	ASSERT_EQ(0, send_udp(2, 200, MARK));
 	/* First: one payload byte changed, same length. */
 	ASSERT_EQ(0, rx_take(self, &d));
@@ -476,7 +500,7 @@ TEST_F(nf, modification_of_a_truncated_packet_is_refused_and_drops_it)
 	unsigned char buf[2048];
 
 	give_all(self);
-	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --snaplen 40"));
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --snaplen 40 " LONG));
 	ASSERT_EQ(0, send_udp(1, 500, MARK));
 	ASSERT_EQ(0, rx_take(self, &d));
 	ASSERT_NE(0U, d.flags & PKTPOOL_DESC_F_TRUNCATED);
@@ -495,9 +519,8 @@ TEST_F(nf, a_packet_without_verdict_times_out_closed_by_default)
 	give_all(self);
 	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --timeout 20"));
 	ASSERT_EQ(0, send_udp(1, 100, MARK));
-	usleep(300 * 1000);
+	EXPECT_EQ(1ULL, nf_stat_wait(self, "timed_out", 1));
 	EXPECT_EQ(-1, sink_wait(self, buf, sizeof(buf), NEVER));
-	EXPECT_EQ(1ULL, nf_stat(self, "timed_out"));
 	EXPECT_EQ(0ULL, nf_stat(self, "waiting"));
 }
 
@@ -509,7 +532,7 @@ TEST_F(nf, a_packet_without_verdict_times_out_open_when_asked)
 	give_all(self);
 	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --timeout 20 --fail-open"));
 	ASSERT_EQ(0, send_udp(1, 100, MARK));
-	usleep(300 * 1000);
+	EXPECT_EQ(1ULL, nf_stat_wait(self, "timed_out", 1));
 	EXPECT_EQ(100, sink_wait(self, buf, sizeof(buf), ARRIVES));
 	EXPECT_EQ(1ULL, nf_stat(self, "timed_out"));
 	/* A late verdict is counted, and its slot still goes back. */
@@ -524,7 +547,7 @@ TEST_F(nf, a_full_queue_drops_what_cannot_wait)
 	struct pktpool_desc d;
 
 	give_all(self);
-	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --queue-max 2"));
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --queue-max 2 " LONG));
 	EXPECT_EQ(0, send_udp(1, 100, MARK));
 	EXPECT_EQ(0, send_udp(1, 100, MARK));
 	/* Dropped at the output hook: the sender is told. */
@@ -545,7 +568,7 @@ TEST_F(nf, garbage_on_the_tx_ring_is_counted_and_ignored)
 	__u64 invalid;
 
 	give_all(self);
-	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue " LONG));
 	ASSERT_EQ(0, send_udp(1, 100, MARK));
 	/* Still on rx, not consumed: not the user's to answer for. */
 	v = (struct pktpool_desc){ .slot = self->rx[0].slot,
@@ -580,7 +603,7 @@ TEST_F(nf, unbinding_sends_waiting_packets_on_when_fail_open)
 	unsigned char buf[2048];
 
 	give_all(self);
-	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --fail-open"));
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue --fail-open " LONG));
 	ASSERT_EQ(0, send_udp(3, 100, MARK));
 	EXPECT_EQ(3ULL, nf_stat(self, "waiting"));
 	ASSERT_EQ(0, unbind(self->bind_id));
@@ -614,7 +637,7 @@ TEST_F(nf, tracepoints_show_the_packet_queued_and_its_verdict)
 	if (access(TRACING "/events/pktpool_nf/enable", W_OK))
 		SKIP(return, "no tracefs at " TRACING);
 	give_all(self);
-	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue"));
+	ASSERT_NE(0U, nf_bind(self, "--mark 0x77 --action queue " LONG));
 	ASSERT_EQ(0, write_file(TRACING "/trace", ""));
 	ASSERT_EQ(0, write_file(TRACING "/events/pktpool_nf/enable", "1"));
 	ASSERT_EQ(0, send_udp(1, 100, MARK));

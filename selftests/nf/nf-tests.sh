@@ -288,7 +288,7 @@ queue_test() {
 		 '$CTL' region create $a --slot-size 2048 --slots 512 >/dev/null"
 	regions+=("$q" "$a")
 	qid=$(bind "$q" --family ipv4 --hook input --mark "$MARK/0xffffffff" \
-		--snaplen 2048 --action queue --priority 0 2>"$tmp/bind.err")
+		--snaplen 2048 --action queue --priority 0 --timeout 60000 2>"$tmp/bind.err")
 	if [ $? -eq 2 ]; then
 		# a usage error: this pktpoolctl/pktpool_nf has no queue action
 		comment <"$tmp/bind.err"
