@@ -8,8 +8,10 @@
  * The hook runs in softirq context (or process context on output hooks)
  * under RCU; it only allocates a slot, copies and
  * submits, all without sleeping, so it is the same on PREEMPT_RT. Bindings
- * change under pktpool_nf_lock (a mutex); nf_unregister_net_hook() waits
- * for running hooks, so a binding is freed only when no hook can use it.
+ * change under pktpool_nf_lock (a mutex). nf_unregister_net_hook() only
+ * unlinks the hook (the old hook array goes after an RCU grace period),
+ * so a binding is freed after synchronize_net(), when no hook that may
+ * have seen it still runs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,6 +49,17 @@ static unsigned int pktpool_nf_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	/* Output hooks may run preemptible: this_cpu ops, not a pointer. */
 	this_cpu_inc(b->stats->seen);
+	/*
+	 * A queued packet is seen and may be rewritten by userspace: it gets
+	 * the checksum an offload would have filled in, as NFQUEUE does.
+	 */
+	if (b->cfg.action == PKTPOOL_NF_ACTION_QUEUE &&
+	    skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb) &&
+	    (skb->csum_not_inet ? skb_crc32c_csum_help(skb) :
+	     skb_checksum_help(skb))) {
+		this_cpu_inc(b->stats->errors);
+		return b->cfg.fail_open ? NF_ACCEPT : NF_DROP;
+	}
 	slot = pktpool_alloc(b->pool, GFP_ATOMIC);
 	if (!slot) {
 		this_cpu_inc(b->stats->no_slot);
@@ -246,6 +259,8 @@ static void pktpool_nf_remove(struct pktpool_nf_binding *b, bool drop)
 {
 	pktpool_nf_queue_close(b, drop);
 	nf_unregister_net_hook(b->net, &b->ops);
+	/* Hooks (and reinjections) that saw the binding finish first. */
+	synchronize_net();
 	list_del(&b->node);
 	pktpool_nf_free(b);
 }

@@ -10,14 +10,18 @@
 #include "binding.h"
 #include "netlink.h"
 
-/* A namespace going away takes its bindings with it. */
-static void __net_exit pktpool_nf_net_exit(struct net *net)
+/*
+ * A namespace going away takes its bindings with it, before its devices
+ * go (pre_exit runs before any exit): waiting packets hold references on
+ * those devices.
+ */
+static void __net_exit pktpool_nf_net_pre_exit(struct net *net)
 {
 	pktpool_nf_unbind_net(net);
 }
 
 static struct pernet_operations pktpool_nf_net_ops = {
-	.exit = pktpool_nf_net_exit,
+	.pre_exit = pktpool_nf_net_pre_exit,
 };
 
 static int __init pktpool_nf_init(void)

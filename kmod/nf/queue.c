@@ -12,9 +12,9 @@
  * sends it on or drops it.
  *
  * Sending it on continues the hook traversal after this binding's hook,
- * as nf_reinject() does, with bottom halves off and under RCU:
- * nf_unregister_net_hook() waits for that, and a packet whose hook is
- * already gone is dropped. The packet holds references on its devices and
+ * as nf_reinject() does, with bottom halves off and under RCU: unbinding
+ * waits for that (synchronize_net()), and a packet whose hook is already
+ * gone is dropped. The packet holds references on its devices and
  * socket while it waits.
  *
  * Contexts: pktpool_nf_queue_packet() runs in the hook (softirq, or
@@ -284,9 +284,14 @@ unsigned int pktpool_nf_queue_packet(struct pktpool_nf_binding *b,
 	dev_hold(state->out);
 	d->flags |= PKTPOOL_DESC_F_QUEUED;
 
-	/* Listed before userspace can see it, so its verdict finds it. */
+	/*
+	 * Listed before userspace can see it, so its verdict finds it, and
+	 * submitted under the queue lock, so nobody (expiry, close) takes it
+	 * off the list before we know it is on the ring. Lock order: the
+	 * queue's lock, then the ring's; nothing takes them the other way.
+	 */
 	spin_lock_bh(&q->lock);
-	listed = !q->closed;
+	listed = !q->closed && !pktpool_rx_submit(b->pool, slot, d);
 	if (listed) {
 		list_add_tail(&p->node, &q->list);
 		q->waiting++;
@@ -302,22 +307,6 @@ unsigned int pktpool_nf_queue_packet(struct pktpool_nf_binding *b,
 	if (!listed) {
 		pktpool_nf_packet_free(b, p);
 		goto fail;
-	}
-	if (pktpool_rx_submit(b->pool, slot, d)) {
-		/* The expiry may have taken it already: then it is theirs. */
-		spin_lock_bh(&q->lock);
-		listed = !list_empty(&p->node);
-		if (listed) {
-			list_del_init(&p->node);
-			q->waiting--;
-		}
-		spin_unlock_bh(&q->lock);
-		pktpool_free(b->pool, slot);
-		this_cpu_inc(b->stats->errors);
-		if (!listed)
-			return NF_STOLEN;
-		pktpool_nf_packet_free(b, p);
-		return pktpool_nf_fail(b);
 	}
 	this_cpu_inc(b->stats->queued);
 	trace_pktpool_nf_rx(b->id, d->id, d->len, d->orig_len, true);
