@@ -61,7 +61,30 @@ struct pktpool_params {
 	 * copy before checking. The slot is the kernel's again on return.
 	 */
 	void (*tx)(void *arg, const struct pktpool_desc *d, const void *data);
-	void *tx_arg;
+	void *tx_arg;		/* the argument of tx, kick and live */
+	/*
+	 * Region-backed pools: tx is also called for every tx descriptor
+	 * whose slot no pool put on the rx ring (userspace's own packets);
+	 * the slots of every descriptor it gets come back to userspace on
+	 * the rx ring (PKTPOOL_DESC_F_RETURNED) once tx returns. At most
+	 * one pool per region (-EBUSY).
+	 */
+	bool tx_any;
+	/*
+	 * Region-backed pools, optional: called after each
+	 * PKTPOOL_IOC_REGION_KICK on the region, after the tx descriptors,
+	 * as tx is (process context, no pktpool lock held).
+	 */
+	void (*kick)(void *arg);
+	/*
+	 * Region-backed pools, optional: whether some file has the region
+	 * attached for writing (its daemon). Called once from
+	 * pktpool_create() with the state then, and on each change; when
+	 * the last writer goes the kernel takes the rings back first (slots
+	 * on the rings are userspace's again). Process context, it may
+	 * sleep; it must not create or destroy pools.
+	 */
+	void (*live)(void *arg, bool live);
 };
 
 /* A consistent-enough snapshot: per-CPU counters summed at read time. */
@@ -82,7 +105,8 @@ struct pktpool_stats {
 /*
  * Process context. Create and register a pool; the caller holds the
  * returned reference. ERR_PTR(-EINVAL) for bad parameters, -EEXIST for a
- * taken name, -ENOSPC when max_pools exist, -ENOMEM.
+ * taken name, -ENOSPC when max_pools exist, -ENOENT for a missing region,
+ * -EBUSY for a second tx_any pool on a region, -ENOMEM.
  */
 struct pktpool *pktpool_create(const struct pktpool_params *params);
 
@@ -138,6 +162,15 @@ void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs);
  */
 int pktpool_rx_submit(struct pktpool *pool, void *obj,
 		      const struct pktpool_desc *desc);
+
+/*
+ * Region-backed pools only, process or softirq context (not hardirq).
+ * want: the caller found no free slot and waits for some; userspace is
+ * asked (PKTPOOL_RING_F_NEED_WAKEUP on the fill ring) to kick after it
+ * fills, which calls the pool's kick. Allocate once more after asking: a
+ * fill that raced with the request is not announced. !want: no more.
+ */
+void pktpool_rx_want_fill(struct pktpool *pool, bool want);
 
 /* Any context. Summed statistics of the pool. */
 void pktpool_get_stats(struct pktpool *pool, struct pktpool_stats *stats);

@@ -91,8 +91,8 @@ int pktpool_params_check(const struct pktpool_params *p)
 		return -EINVAL;
 	if (p->flags & ~PKTPOOL_POOL_F_ALL)
 		return -EINVAL;
-	if (p->tx && !p->region)
-		return -EINVAL;	/* only a region has a tx ring */
+	if ((p->tx || p->kick || p->live || p->tx_any) && !p->region)
+		return -EINVAL;	/* only a region has rings */
 	if (!pktpool_node_valid(p->node))
 		return -EINVAL;
 	return pktpool_limits_check(p->limit, p->reserve);
@@ -233,6 +233,13 @@ static int pktpool_pool_bind_region(struct pktpool *pool, const char *name)
 	return 0;
 }
 
+void pktpool_rx_want_fill(struct pktpool *pool, bool want)
+{
+	if (pool->ring)
+		pktpool_ring_want_fill(pool->ring, &pool->ring_user, want);
+}
+EXPORT_SYMBOL_GPL(pktpool_rx_want_fill);
+
 static void pktpool_pool_unbind_region(struct pktpool *pool)
 {
 	if (!pool->ring)
@@ -298,7 +305,10 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 		if (p->reserve || p->limit)
 			goto err_reserve;
 		pool->ring_user.tx = p->tx;
+		pool->ring_user.kick = p->kick;
+		pool->ring_user.live = p->live;
 		pool->ring_user.arg = p->tx_arg;
+		pool->ring_user.tx_any = p->tx_any;
 		err = pktpool_pool_bind_region(pool, p->region);
 		if (err)
 			goto err_reserve;
@@ -306,8 +316,10 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 	/* Cyclic ids: a stale id does not silently name a newer pool. */
 	err = xa_alloc_cyclic(&pktpool_pools, &pool->id, pool, xa_limit_31b,
 			      &pktpool_next_id, GFP_KERNEL);
-	if (err < 0)
+	if (err < 0) {
+		err = err == -EBUSY ? -ENOSPC : err;	/* no id left */
 		goto err_reserve;
+	}
 	pktpool_nr_pools++;
 	trace_pktpool_pool_create(pool);
 	pktpool_nl_pool_event(pool, PKTPOOL_CMD_POOL_ADD_NTF);
@@ -320,7 +332,7 @@ err_pcpu:
 	pktpool_pcpu_exit(pool);
 err_free:
 	kfree(pool);
-	return ERR_PTR(err == -EBUSY ? -ENOSPC : err);
+	return ERR_PTR(err);
 }
 
 /*

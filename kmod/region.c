@@ -290,6 +290,8 @@ static int pktpool_file_attach(struct pktpool_file *pf,
 	if (!err) {
 		refcount_inc(&r->ref);
 		atomic_inc(&r->attached);
+		if (access & PKTPOOL_ACCESS_WRITE)
+			atomic_inc(&r->writers);
 	}
 	mutex_unlock(&pf->lock);
 	if (err)
@@ -313,6 +315,8 @@ static struct pktpool_region *pktpool_file_detach(struct pktpool_file *pf,
 	*access = a->access;
 	kfree(a);
 	atomic_dec(&r->attached);
+	if (*access & PKTPOOL_ACCESS_WRITE)
+		atomic_dec(&r->writers);
 	return r;	/* with the file's reference */
 }
 
@@ -347,11 +351,17 @@ static void pktpool_region_fill(struct pktpool_region *r,
 	pktpool_ring_account(r, i);
 }
 
-/* Process context, r pinned: tell tracers and netlink listeners. */
+/*
+ * Process context, r pinned: tell the region's kernel users whether a
+ * writer is left, then tracers and netlink listeners.
+ */
 static void pktpool_region_announce(struct pktpool_region *r, u32 access,
 				    bool attach)
 {
 	struct pktpool_region_info info = {};
+
+	if (access & PKTPOOL_ACCESS_WRITE)
+		pktpool_ring_liveness(r);
 
 	if (attach)
 		trace_pktpool_region_attach(r->id, r->name, access);
@@ -486,6 +496,7 @@ void pktpool_region_create_abort(struct pktpool_file *pf, u32 id)
 	r = pktpool_file_detach(pf, id, &access);
 	if (!r)
 		return;
+	pktpool_ring_liveness(r);
 	mutex_lock(&pktpool_regions_lock);
 	named = r->name[0] && xa_cmpxchg(&pktpool_regions, id, r, NULL, 0) == r;
 	mutex_unlock(&pktpool_regions_lock);

@@ -36,6 +36,7 @@ struct pktpool_region {
 	unsigned long nr_pages;
 	struct page **pages;
 	atomic_t attached;
+	atomic_t writers;	/* files attached for writing: its daemons */
 	atomic_t mappings;
 	struct pktpool_region_user *user;	/* charged to; NULL once freed */
 	bool live;		/* pages ready: visible to lookups */

@@ -20,7 +20,12 @@
  * where softirqs run in threads); never from hardirq context. The tx ring
  * is read only on PKTPOOL_IOC_REGION_KICK, in process context, under
  * ring->tx_mutex, which also keeps a pool from unbinding while its tx
- * callback runs.
+ * or kick callback runs.
+ *
+ * Liveness: the ring is live while some file has the region attached for
+ * writing. When the last such file goes (its process detached or died)
+ * the kernel takes the ring back (pktpool_ring_reset()) so that whoever
+ * attaches next starts clean, and tells its users (their live callback).
  *
  * Lock order: pktpool_ring_mutex, ring->tx_mutex, ring->lock.
  */
@@ -79,8 +84,13 @@ struct pktpool_ring {
 	u32 tx_cons;
 	u32 tx_bad_prod;
 	u64 invalid;
+	unsigned int want_fill;	/* users that asked for fill kicks */
 	/* Per slot: the user whose rx entry it was, for its tx entry. */
 	struct pktpool_ring_user **owner;
+	/* tx entries of slots no user put on rx; under both mutexes. */
+	struct pktpool_ring_user *tx_any;
+	struct list_head user_list;	/* under pktpool_ring_mutex, tx_mutex */
+	bool live;			/* under pktpool_ring_mutex */
 
 	struct mutex tx_mutex;	/* one tx reader; the batch below */
 	struct pktpool_desc tx_batch[PKTPOOL_TX_BATCH];
@@ -115,6 +125,8 @@ static struct pktpool_ring *pktpool_ring_create(struct pktpool_region *r)
 	}
 	spin_lock_init(&ring->lock);
 	mutex_init(&ring->tx_mutex);
+	INIT_LIST_HEAD(&ring->user_list);
+	ring->live = atomic_read(&r->writers) > 0;
 	ring->region = r;
 	ring->mask = n - 1;
 	ring->slot_count = r->slot_count;
@@ -338,11 +350,24 @@ struct pktpool_ring *pktpool_ring_bind(struct pktpool_region *r,
 		/* Readers (info, poll) see it only complete. */
 		smp_store_release(&r->ring, ring);
 	}
+	if (user->tx_any && ring->tx_any) {
+		mutex_unlock(&pktpool_ring_mutex);
+		return ERR_PTR(-EBUSY);	/* one catch-all user per region */
+	}
+	mutex_lock(&ring->tx_mutex);
 	spin_lock_bh(&ring->lock);
 	ring->users++;
+	user->want_fill = false;
 	/* The kernel takes from the fill ring itself: no kick needed. */
-	WRITE_ONCE(*ring->fill_flags_p, 0);
+	if (!ring->want_fill)
+		WRITE_ONCE(*ring->fill_flags_p, 0);
 	spin_unlock_bh(&ring->lock);
+	list_add_tail(&user->node, &ring->user_list);
+	if (user->tx_any)
+		ring->tx_any = user;
+	mutex_unlock(&ring->tx_mutex);
+	if (user->live)
+		user->live(user->arg, ring->live);
 	mutex_unlock(&pktpool_ring_mutex);
 	return ring;
 }
@@ -363,7 +388,12 @@ void pktpool_ring_unbind(struct pktpool_ring *ring,
 	mutex_lock(&pktpool_ring_mutex);
 	/* No tx callback of this user runs once we hold tx_mutex. */
 	mutex_lock(&ring->tx_mutex);
+	list_del(&user->node);
+	if (ring->tx_any == user)
+		ring->tx_any = NULL;
 	spin_lock_bh(&ring->lock);
+	if (user->want_fill)
+		ring->want_fill--;
 	for (i = 0; i < ring->slot_count; i++)
 		if (ring->owner[i] == user)
 			ring->owner[i] = NULL;
@@ -458,7 +488,7 @@ static unsigned int pktpool_ring_tx_take(struct pktpool_ring *ring,
 			continue;
 		}
 		ring->state[slot] = PKTPOOL_SLOT_TX;
-		ring->tx_who[k] = ring->owner[slot];
+		ring->tx_who[k] = ring->owner[slot] ?: ring->tx_any;
 		ring->owner[slot] = NULL;
 		k++;
 	}
@@ -467,7 +497,10 @@ static unsigned int pktpool_ring_tx_take(struct pktpool_ring *ring,
 	return k;
 }
 
-/* The slots of k handled tx entries are the kernel's again. */
+/*
+ * The slots of k handled tx entries are the kernel's again, or, when they
+ * went to the catch-all user, userspace's (returned on rx).
+ */
 static bool pktpool_ring_tx_done(struct pktpool_ring *ring, unsigned int k)
 {
 	struct pktpool_desc ret = { .flags = PKTPOOL_DESC_F_RETURNED };
@@ -477,8 +510,15 @@ static bool pktpool_ring_tx_done(struct pktpool_ring *ring, unsigned int k)
 
 	spin_lock_bh(&ring->lock);
 	for (i = 0; i < k; i++) {
+		struct pktpool_ring_user *who = ring->tx_who[i];
+
 		slot = ring->tx_batch[i].slot;
-		if (ring->users) {
+		/*
+		 * A catch-all user's slots were userspace's own packets: they
+		 * come back at once (a completion), or one-way traffic would
+		 * pile every slot up on the kernel's side.
+		 */
+		if (ring->users && !(who && who->tx_any)) {
 			ring->state[slot] = PKTPOOL_SLOT_FREE;
 			ring->free[ring->nfree++] = slot;
 		} else {
@@ -492,14 +532,17 @@ static bool pktpool_ring_tx_done(struct pktpool_ring *ring, unsigned int k)
 }
 
 /*
- * Hand each valid tx entry to the user whose rx entry the slot was, with
- * no spinlock held (the callback may send the packet on through the
- * stack, into a hook that allocates from this ring). At most one ring's
- * worth of entries per kick, so one call stays bounded.
+ * Hand each valid tx entry to the user whose rx entry the slot was (or,
+ * for a slot no user put on rx, to the catch-all user), with no spinlock
+ * held (the callback may send the packet on through the stack, into a
+ * hook that allocates from this ring). At most one ring's worth of
+ * entries per kick, so one call stays bounded. Then every user that
+ * wants to hear about kicks does.
  */
 static void pktpool_ring_tx_drain(struct pktpool_ring *ring)
 {
 	unsigned int k, i, taken, total = 0;
+	struct pktpool_ring_user *user;
 	bool returned = false;
 
 	mutex_lock(&ring->tx_mutex);
@@ -519,6 +562,9 @@ static void pktpool_ring_tx_drain(struct pktpool_ring *ring)
 			returned |= pktpool_ring_tx_done(ring, k);
 		total += taken;
 	} while (taken && total <= ring->mask);
+	list_for_each_entry(user, &ring->user_list, node)
+		if (user->kick)
+			user->kick(user->arg);
 	mutex_unlock(&ring->tx_mutex);
 	if (returned)
 		wake_up_interruptible_poll(&ring->region->wait, EPOLLIN);
@@ -537,4 +583,83 @@ void pktpool_ring_kick(struct pktpool_region *r)
 	pktpool_ring_fill_take(ring);
 	spin_unlock_bh(&ring->lock);
 	pktpool_ring_tx_drain(ring);
+}
+
+/*
+ * Process or softirq context. A user that ran out of slots asks userspace
+ * to kick after it fills (PKTPOOL_RING_F_NEED_WAKEUP on the fill ring);
+ * its kick callback then runs. After setting the flag, the full barrier
+ * pairs with the user's after publishing fill entries ([E] in
+ * libpktpool.h): either the user sees the flag or the caller's next
+ * allocation sees the entries.
+ */
+void pktpool_ring_want_fill(struct pktpool_ring *ring,
+			    struct pktpool_ring_user *user, bool want)
+{
+	spin_lock_bh(&ring->lock);
+	if (user->want_fill != want) {
+		user->want_fill = want;
+		ring->want_fill += want ? 1 : -1;
+		WRITE_ONCE(*ring->fill_flags_p,
+			   ring->want_fill ? PKTPOOL_RING_F_NEED_WAKEUP : 0);
+	}
+	spin_unlock_bh(&ring->lock);
+	/* [E] pairs with the user's fence after it publishes fill entries. */
+	smp_mb();
+}
+
+/*
+ * No one may write the region's rings any more (the last writer left):
+ * take back every slot that is not in a kernel user's hands, forget what
+ * was on the rings, and start the indices where the shared ones are, so
+ * that the next writer owns every slot but those the kernel is filling
+ * now (those come on rx as usual). Entries nobody consumed are lost with
+ * the process that should have. Both mutexes held.
+ */
+static void pktpool_ring_reset(struct pktpool_ring *ring)
+{
+	u32 i;
+
+	lockdep_assert_held(&ring->tx_mutex);
+	spin_lock_bh(&ring->lock);
+	for (i = 0; i < ring->slot_count; i++) {
+		if (ring->state[i] != PKTPOOL_SLOT_BUSY)
+			ring->state[i] = PKTPOOL_SLOT_USER;
+		ring->owner[i] = NULL;
+	}
+	ring->nfree = 0;
+	ring->inflight = 0;
+	ring->rx_cons = ring->rx_prod;
+	WRITE_ONCE(*ring->rx_cons_p, ring->rx_cons);
+	ring->fill_cons = READ_ONCE(*ring->fill_prod_p);
+	WRITE_ONCE(*ring->fill_cons_p, ring->fill_cons);
+	ring->tx_cons = READ_ONCE(*ring->tx_prod_p);
+	WRITE_ONCE(*ring->tx_cons_p, ring->tx_cons);
+	ring->fill_bad_prod = 0;
+	ring->rx_bad_cons = 0;
+	ring->tx_bad_prod = 0;
+	spin_unlock_bh(&ring->lock);
+}
+
+void pktpool_ring_liveness(struct pktpool_region *r)
+{
+	struct pktpool_ring_user *user;
+	struct pktpool_ring *ring;
+	bool live;
+
+	mutex_lock(&pktpool_ring_mutex);
+	/* Read under the mutex: the last caller applies the final state. */
+	live = atomic_read(&r->writers) > 0;
+	ring = r->ring;
+	if (ring && ring->live != live) {
+		ring->live = live;
+		mutex_lock(&ring->tx_mutex);
+		if (!live)
+			pktpool_ring_reset(ring);
+		list_for_each_entry(user, &ring->user_list, node)
+			if (user->live)
+				user->live(user->arg, live);
+		mutex_unlock(&ring->tx_mutex);
+	}
+	mutex_unlock(&pktpool_ring_mutex);
 }
