@@ -89,7 +89,8 @@ install: lib tools
 	$(MAKE) -C lib BUILD=$(BUILD)/lib $(INSTALL_DIRS) install
 	$(MAKE) -C tools BUILD=$(BUILD) $(INSTALL_DIRS) install
 	install -d $(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(UDEVRULESDIR)
-	install -m 0644 uapi/linux/pktpool.h uapi/linux/pktpool_nf.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	install -m 0644 uapi/linux/pktpool.h uapi/linux/pktpool_nf.h \
+		uapi/linux/pktpool_vdev.h $(DESTDIR)$(INCLUDEDIR)/linux/
 	install -m 0644 kmod/99-pktpool.rules $(DESTDIR)$(UDEVRULESDIR)/
 	for f in $(MANPAGES); do s=$${f##*.}; \
 		install -d $(DESTDIR)$(MANDIR)/man$$s && \
@@ -99,6 +100,7 @@ uninstall:
 	$(MAKE) -C lib BUILD=$(BUILD)/lib $(INSTALL_DIRS) uninstall
 	$(MAKE) -C tools BUILD=$(BUILD) $(INSTALL_DIRS) uninstall
 	rm -f $(DESTDIR)$(INCLUDEDIR)/linux/pktpool.h $(DESTDIR)$(INCLUDEDIR)/linux/pktpool_nf.h \
+	      $(DESTDIR)$(INCLUDEDIR)/linux/pktpool_vdev.h \
 	      $(DESTDIR)$(UDEVRULESDIR)/99-pktpool.rules
 	for f in $(MANPAGES); do s=$${f##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${f##*/}; done

@@ -60,7 +60,8 @@ build_kernel() {
 
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp --parents Kbuild kmod/Kbuild kmod/*.[ch] kmod/nf/*.[ch] selftests/kmod/Kbuild \
+	cp --parents Kbuild kmod/Kbuild kmod/*.[ch] kmod/nf/*.[ch] kmod/vdev/*.[ch] \
+		selftests/kmod/Kbuild \
 		selftests/kmod/*.[ch] bench/kernel/Kbuild bench/kernel/*.c \
 		uapi/linux/*.h "$dir/"
 	if ! make --no-print-directory -C "/lib/modules/$kver/build" M="$dir" \
@@ -84,7 +85,8 @@ guest() {
 	local args=(--log "$top/build/vm/console-$name${variant:++$variant}.log"
 		-e "PKTPOOL_KO=$dir/kmod/pktpool.ko"
 		-e "PKTPOOL_TEST_KO=$dir/selftests/kmod/pktpool_test.ko"
-		-e "PKTPOOL_NF_KO=$dir/kmod/pktpool_nf.ko")
+		-e "PKTPOOL_NF_KO=$dir/kmod/pktpool_nf.ko"
+		-e "PKTPOOL_VDEV_KO=$dir/kmod/pktpool_vdev.ko")
 	local cmd=("$top/selftests/vm-tests.sh")
 
 	# libpktpool's sanitizer builds once, on plain 6.1; plain elsewhere.

@@ -10,7 +10,7 @@ cd "$top" || exit 2
 
 rc=0
 # The test module's header is shared with userspace (uapi rules: no BIT()).
-for f in kmod/*.[ch] kmod/nf/*.[ch] selftests/kmod/*.c bench/kernel/*.c; do
+for f in kmod/*.[ch] kmod/nf/*.[ch] kmod/vdev/*.[ch] selftests/kmod/*.c bench/kernel/*.c; do
 	case "$f" in *.mod.c) continue ;; esac
 	out=$(perl "$cp" --no-tree --strict --terse --show-types -f "$f" 2>&1 |
 	      grep -E ': (ERROR|WARNING|CHECK):')

@@ -47,8 +47,8 @@ dkms status >build/dkms-status 2>&1
 sed 's/^/# /' build/dkms-status
 check "dkms status: pktpool installed for $kver" \
 	grep -Eq "^pktpool/[0-9.]+, $kver, x86_64: installed" build/dkms-status
-check "both modules built for $kver" sh -c \
-	"modinfo -k '$kver' pktpool && modinfo -k '$kver' pktpool_nf"
+check "the three modules built for $kver" sh -c \
+	"modinfo -k '$kver' pktpool && modinfo -k '$kver' pktpool_nf && modinfo -k '$kver' pktpool_vdev"
 check "pktpoolctl --version" /usr/sbin/pktpoolctl --version
 check "pktpool-capture -h prints its usage" sh -c '/usr/sbin/pktpool-capture -h 2>&1 | grep -qi "^usage: pktpool-capture"'
 cat >build/deb-hello.c <<'EOF'

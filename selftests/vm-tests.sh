@@ -27,6 +27,7 @@ set -u
 KO=${PKTPOOL_KO:-kmod/pktpool.ko}
 TKO=${PKTPOOL_TEST_KO:-selftests/kmod/pktpool_test.ko}
 NFKO=${PKTPOOL_NF_KO:-kmod/pktpool_nf.ko}
+VDEVKO=${PKTPOOL_VDEV_KO:-kmod/pktpool_vdev.ko}
 CTL=build/tools/pktpoolctl
 ST=build/selftests
 NOCAP=$ST/pktpool_nocap
@@ -72,7 +73,7 @@ no_caches() {
 
 nothing_loaded() {
 	local m rc=0
-	for m in pktpool_nf pktpool_test pktpool; do
+	for m in pktpool_vdev pktpool_nf pktpool_test pktpool; do
 		if loaded "$m"; then
 			echo "module $m is loaded"
 			rc=1
@@ -83,6 +84,7 @@ nothing_loaded() {
 }
 
 unload() {
+	loaded pktpool_vdev && rmmod pktpool_vdev
 	loaded pktpool_nf && rmmod pktpool_nf
 	loaded pktpool_test && rmmod pktpool_test
 	loaded pktpool && rmmod pktpool
@@ -339,6 +341,7 @@ else
 		test "$(irq_threads)" -eq 0
 fi
 check "insmod pktpool_nf.ko" insmod "$NFKO"
+check "insmod pktpool_vdev.ko" insmod "$VDEVKO"
 
 # --- 3. pktpoolctl --------------------------------------------------------
 
@@ -438,6 +441,7 @@ check "boot pools survive the selftests untouched" \
 
 check "rmmod pktpool refused while pktpool_nf uses it" \
 	expect_fail rmmod pktpool
+check "rmmod pktpool_vdev" rmmod pktpool_vdev
 check "rmmod pktpool_nf" rmmod pktpool_nf
 check "rmmod pktpool_test" rmmod pktpool_test
 check "rmmod pktpool" rmmod pktpool

@@ -27,8 +27,11 @@
  * comes from the packet's IP version; a packet shorter than its IP
  * header, longer than the MTU (plus nothing: no link header) or of
  * another version is counted in rx_invalid and dropped. The stack checks
- * the checksums (the device claims none checked). The slot is the
- * kernel's again afterwards, as if put on the fill ring. The tx entry of
+ * the checksums (the device claims none checked). Once the packet is
+ * copied out the slot comes back on the rx ring with
+ * PKTPOOL_DESC_F_RETURNED and len 0 (a completion, as AF_XDP's): slots
+ * the daemon sends from stay the daemon's, so one-way traffic never
+ * leaves them all on the kernel's side. The tx entry of
  * a slot that another kernel user of the region (a pktpool_nf queue)
  * put on the rx ring goes to that user instead; every other slot's goes
  * to the device, so one region carries one device.
@@ -81,7 +84,7 @@ enum {
 	PKTPOOL_VDEV_A_DROPPED_NO_DAEMON,	/* u64: carrier down */
 	PKTPOOL_VDEV_A_DROPPED_NOMEM,	/* u64: no stage entry or skb */
 	PKTPOOL_VDEV_A_RX_INVALID,	/* u64: bad tx descriptors */
-	PKTPOOL_VDEV_A_RING_INVALID,	/* u64: the region's ring_invalid */
+	PKTPOOL_VDEV_A_DROPPED_OTHER,	/* u64: not IP, or larger than a slot */
 
 	__PKTPOOL_VDEV_A_MAX,
 	PKTPOOL_VDEV_A_MAX = (__PKTPOOL_VDEV_A_MAX - 1)
