@@ -128,6 +128,7 @@ start=$SECONDS
 if stage build build_user; then
 	stage checkpatch scripts/checkpatch.sh
 	stage spec scripts/check-spec.py
+	stage vdev-args selftests/tool-tests/pktpoolctl-vdev.sh
 	stage kver selftests/kver-tests.sh
 	stage man scripts/check-man.sh
 	stage install scripts/check-install.sh
