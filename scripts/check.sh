@@ -84,7 +84,8 @@ guest() {
 	local args=(--log "$top/build/vm/console-$name${variant:++$variant}.log"
 		-e "PKTPOOL_KO=$dir/kmod/pktpool.ko"
 		-e "PKTPOOL_TEST_KO=$dir/selftests/kmod/pktpool_test.ko"
-		-e "PKTPOOL_NF_KO=$dir/kmod/pktpool_nf.ko")
+		-e "PKTPOOL_NF_KO=$dir/kmod/pktpool_nf.ko"
+		-e "PKTPOOL_VDEV_KO=$dir/kmod/pktpool_vdev.ko")
 	local cmd=("$top/selftests/vm-tests.sh")
 
 	# libpktpool's sanitizer builds once, on plain 6.1; plain elsewhere.

@@ -430,6 +430,10 @@ done
 # bindings, pktpool-capture (selftests/nf/nf-tests.sh).
 export PKTPOOL_NF_KO=$NFKO PKTPOOL_CTL=$CTL
 run_tap selftests/nf/nf-tests.sh nf-tests.sh
+# Network devices on regions: two namespaces tunnelled by pktpool-vpn
+# (selftests/vdev/vdev-tests.sh); one SKIP while pktpool_vdev.ko is not built.
+export PKTPOOL_VDEV_KO=${PKTPOOL_VDEV_KO:-kmod/pktpool_vdev.ko}
+run_tap selftests/vdev/vdev-tests.sh vdev-tests.sh
 check "the suites leave no pool or region behind" only_boot_state
 check "boot pools survive the selftests untouched" \
 	show_has fw '^in use: +0 ' '^holders: +0$'

@@ -403,20 +403,23 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	while (!v.tx.id)
-		randombytes_buf(&v.tx.id, sizeof(v.tx.id));
 	{
 		struct timespec ts;
-		uint64_t now;
+		uint32_t id = 0, offset;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-		pktpool_vpn_replay_init(&v.rx, now > PKTPOOL_VPN_MAX_AGE_NS ?
-					now - PKTPOOL_VPN_MAX_AGE_NS : 0);
+		while (!id)
+			randombytes_buf(&id, sizeof(id));
+		randombytes_buf(&offset, sizeof(offset));
+		pktpool_vpn_sender_start(&v.tx, id, (uint64_t)ts.tv_sec, offset);
+		pktpool_vpn_replay_init(&v.rx,
+					pktpool_vpn_floor((uint64_t)ts.tv_sec));
 	}
+	/* A kick whatever the flags say: the device may hold staged packets. */
+	v.kick = true;
 	err = pktpool_vpn_fill(&v);
 	if (!err)
-		err = pktpool_rings_kick(&v.rings);
+		err = pktpool_vpn_kick(&v);
 	if (err) {
 		fprintf(stderr, "%s: stocking the fill ring: %s\n", PROG,
 			pktpool_strerror(err));

@@ -43,15 +43,22 @@
 #define PKTPOOL_VPN_WINDOW_SPAN		(PKTPOOL_VPN_WINDOW_BITS - 64)
 
 /*
- * Counters are nanoseconds of CLOCK_REALTIME, or one more than the last
- * one when the clock did not move: a restarted sender starts above
- * everything it sent before (as long as it sent below a packet per ns on
- * average and the clock was not set back), so no nonce is reused under
- * the one pre-shared key. A receiver that starts afresh refuses counters
- * more than this far behind its clock: old captures replayed to a fresh
- * daemon are "too old". The peers' clocks must agree to this much.
+ * Counters: the top 32 bits follow CLOCK_REALTIME's seconds, the rest
+ * count packets. Each packet takes one more than the last, or the
+ * current second's first counter (seconds << 32) when that is higher,
+ * so consecutive packets have consecutive counters (the window means
+ * 960 packets) and the counter keeps up with the clock. A sender starts
+ * in the next second, at a random offset: a restarted daemon never
+ * reuses a counter of an earlier run (unless it restarts within one
+ * second, when the random offset and the random sender id keep them
+ * apart), so no nonce is used twice under the one pre-shared key. A
+ * receiver that starts afresh refuses counters from more than
+ * PKTPOOL_VPN_MAX_AGE_S behind its clock: old captures replayed to a
+ * new daemon are "too old". The peers' clocks must agree to that much.
+ * Packets reordered across a second's jump count as too old.
  */
-#define PKTPOOL_VPN_MAX_AGE_NS	(120ULL * 1000000000ULL)
+#define PKTPOOL_VPN_MAX_AGE_S	120
+#define PKTPOOL_VPN_SEC_SHIFT	32
 
 struct pktpool_vpn_replay {
 	uint64_t top;		/* highest counter accepted */
@@ -72,8 +79,11 @@ struct pktpool_vpn_sender {
 	bool used;		/* last is valid */
 };
 
-/* vpn_crypto.c */
+/* vpn_crypto.c; now: the clock's seconds << PKTPOOL_VPN_SEC_SHIFT */
 int pktpool_vpn_crypto_init(void);
+void pktpool_vpn_sender_start(struct pktpool_vpn_sender *s, uint32_t id,
+			      uint64_t sec, uint32_t offset);
+uint64_t pktpool_vpn_floor(uint64_t sec);
 int pktpool_vpn_next_counter(struct pktpool_vpn_sender *s, uint64_t now,
 			     uint64_t *ctr);
 int pktpool_vpn_seal(const uint8_t *key, struct pktpool_vpn_sender *s,

@@ -49,10 +49,28 @@ static uint32_t get_be32(const uint8_t *p)
 }
 
 /*
- * The counter for the next packet: the clock, or one more than the last
- * when the clock is behind it (see PKTPOOL_VPN_MAX_AGE_NS). -EOVERFLOW
- * once every counter is spent: a counter never wraps, so a nonce is
- * never used twice.
+ * A sender's first counter: above every counter of the second sec (see
+ * vpn.h), at offset (random, below 2^31) into the next one.
+ */
+void pktpool_vpn_sender_start(struct pktpool_vpn_sender *s, uint32_t id,
+			      uint64_t sec, uint32_t offset)
+{
+	s->id = id;
+	s->last = ((sec + 1) << PKTPOOL_VPN_SEC_SHIFT) + (offset & 0x7fffffffu);
+	s->used = true;
+}
+
+/* The oldest counter a fresh receiver takes at second sec. */
+uint64_t pktpool_vpn_floor(uint64_t sec)
+{
+	return sec > PKTPOOL_VPN_MAX_AGE_S ?
+	       (sec - PKTPOOL_VPN_MAX_AGE_S) << PKTPOOL_VPN_SEC_SHIFT : 0;
+}
+
+/*
+ * The counter for the next packet: one more than the last, or now when
+ * that is higher. -EOVERFLOW once every counter is spent: a counter
+ * never wraps, so a nonce is never used twice.
  */
 int pktpool_vpn_next_counter(struct pktpool_vpn_sender *s, uint64_t now,
 			     uint64_t *ctr)

@@ -34,7 +34,8 @@ static const uint8_t key[PKTPOOL_VPN_KEY_LEN] = {
 	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
 };
 
-#define NOW	1700000000000000000ULL	/* ns: a realistic clock */
+#define SEC	1700000000ULL
+#define NOW	(SEC << PKTPOOL_VPN_SEC_SHIFT)	/* a realistic clock */
 
 struct datagram {
 	uint8_t hdr[PKTPOOL_VPN_HDR_LEN];
@@ -281,8 +282,10 @@ static int test_fresh_window_refuses_counters_below_its_floor(void)
 	struct pktpool_vpn_replay w;
 	struct datagram old, cur;
 
-	pktpool_vpn_replay_init(&w, NOW - PKTPOOL_VPN_MAX_AGE_NS);
-	CHECK(seal(&s, NOW - PKTPOOL_VPN_MAX_AGE_NS - 1, 64, &old) == 0);
+	pktpool_vpn_replay_init(&w, pktpool_vpn_floor(SEC));
+	CHECK(pktpool_vpn_floor(SEC) ==
+	      (SEC - PKTPOOL_VPN_MAX_AGE_S) << PKTPOOL_VPN_SEC_SHIFT);
+	CHECK(seal(&s, pktpool_vpn_floor(SEC) - 1, 64, &old) == 0);
 	CHECK(seal(&s, NOW, 64, &cur) == 0);
 	CHECK(receive(&w, &old) == -ESTALE);
 	CHECK(receive(&w, &cur) == 0);
@@ -344,6 +347,32 @@ static int test_counters_rise_when_the_clock_stands_still_or_goes_back(void)
 	/* The clock moves on: the counter follows it. */
 	CHECK(pktpool_vpn_next_counter(&s, NOW + 5000, &c) == 0 &&
 	      c == NOW + 5000);
+	return 0;
+}
+
+static int test_restarted_sender_starts_above_its_last_second(void)
+{
+	struct pktpool_vpn_sender old = { .id = 1 }, s;
+	uint64_t c, last = 0;
+	int i;
+
+	/* A run that sent 1000 packets in second SEC, after a jump. */
+	for (i = 0; i < 1000; i++)
+		CHECK(pktpool_vpn_next_counter(&old, NOW, &last) == 0);
+	pktpool_vpn_sender_start(&s, 2, SEC, 0);
+	CHECK(pktpool_vpn_next_counter(&s, NOW, &c) == 0 && c > last);
+	pktpool_vpn_sender_start(&s, 2, SEC, UINT32_MAX);
+	CHECK(pktpool_vpn_next_counter(&s, NOW, &c) == 0 && c > last);
+	CHECK(c < ((SEC + 2) << PKTPOOL_VPN_SEC_SHIFT));
+	/* The next second's clock does not move it back. */
+	CHECK(pktpool_vpn_next_counter(&s, NOW + (1ULL << 32), &c) == 0 &&
+	      c > ((SEC + 1) << PKTPOOL_VPN_SEC_SHIFT));
+	/* A run of consecutive packets has consecutive counters. */
+	for (i = 0; i < 10; i++) {
+		uint64_t prev = c;
+
+		CHECK(pktpool_vpn_next_counter(&s, NOW, &c) == 0 && c == prev + 1);
+	}
 	return 0;
 }
 
@@ -574,6 +603,7 @@ static const struct {
 	T(forged_high_counter_does_not_slide_the_window),
 	T(counter_never_wraps),
 	T(counters_rise_when_the_clock_stands_still_or_goes_back),
+	T(restarted_sender_starts_above_its_last_second),
 	T(tag_split_between_slot_and_tail_is_reassembled),
 	T(key_file_raw_32_bytes_is_read),
 	T(key_file_64_hex_digits_and_newline_are_read),
