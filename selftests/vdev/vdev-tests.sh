@@ -190,7 +190,8 @@ expect "pktpoolctl vdev add $DB --region $RB in $NB" 0 \
 expect "vdev add of a taken name fails with the reason" 1 \
 	"already exists" a "$CTL" vdev add "$DA" --region "$RA"
 expect "vdev add on a missing region fails with the reason" 1 \
-	"no region 'ppvt-none'" a "$CTL" vdev add ppvt-x --region ppvt-none
+	"no region 'ppvt-none'|kernel says: .*region" \
+	a "$CTL" vdev add ppvt-x --region ppvt-none
 if [ -x "$NOCAP" ]; then
 	expect "vdev add without CAP_NET_ADMIN is refused" 1 \
 		"needs CAP_NET_ADMIN" a "$NOCAP" "$CTL" vdev add ppvt-y --region "$RA"
@@ -207,6 +208,31 @@ assert (d["carrier"], d["region"], d["mtu"], d["queue_max"], d["policy"]) == \
 for k in ("staged", "tx_packets", "rx_packets", "dropped_no_daemon", "rx_invalid", "ring_invalid"):
 	assert k in d, k
 ' "$CTL" "$DA" "$RA" "$MTU" "$QMAX"
+
+# The kernel's own YNL client reads the same from the spec alone.
+YNL_DIR=$top/build/ynl/tools/net/ynl
+SPEC=$top/Documentation/netlink/specs/pktpool_vdev.yaml
+SCHEMA=$top/build/ynl/Documentation/netlink/genetlink-c.yaml
+ynl_matches() {
+	a env PYTHONDONTWRITEBYTECODE=1 python3 "$YNL_DIR/cli.py" --spec "$SPEC" \
+		--schema "$SCHEMA" --output-json --dump get >"$tmp/ynl" || return 1
+	a "$CTL" vdev list --json >"$tmp/ctl" || return 1
+	python3 - "$tmp/ynl" "$tmp/ctl" <<'PY'
+import json, sys
+y = {d["ifname"]: d for d in json.load(open(sys.argv[1]))}
+c = {d["ifname"]: d for d in json.load(open(sys.argv[2]))}
+assert sorted(y) == sorted(c), (y, c)
+for name, d in c.items():
+    for k, v in d.items():
+        assert y[name].get(k.replace("_", "-")) == v, (name, k, y[name], v)
+PY
+}
+if [ -r "$YNL_DIR/cli.py" ] && [ -r "$SCHEMA" ]; then
+	check "YNL get dump (the spec alone) matches pktpoolctl vdev list --json" \
+		ynl_matches
+else
+	skip "YNL get dump matches pktpoolctl" "no YNL client: scripts/ynl-src.sh"
+fi
 
 # Another device, removed by pktpoolctl; one more, by ip link del.
 "$CTL" region create ppvt-c --slot-size 2048 --slots 16 >/dev/null
