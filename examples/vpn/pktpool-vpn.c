@@ -23,6 +23,7 @@
  * a failure, 2 on a usage error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <net/if.h>
@@ -164,6 +165,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return usage("unexpected argument");
 	if (!o->region || !o->ifname || !o->key || !o->listen || !o->peer)
 		return usage("--region, --ifname, --key, --listen and --peer are required");
+	if (o->stats_fd >= 0 && fcntl(o->stats_fd, F_GETFL) < 0)
+		return usage("--stats-fd: not an open file descriptor");
 	return 0;
 }
 
