@@ -15,10 +15,10 @@ BUILD := $(TOP)/build
 # picks another for both; KDIR=DIR builds against a kernel tree of yours.
 KDIR_CMD = $(if $(KDIR),echo $(KDIR),$(TOP)/scripts/kver.sh --kdir)
 
-.PHONY: all module lib tools selftests deps ksrc check demo bench stress \
-	checkpatch install uninstall deb clean help fuzz
+.PHONY: all module lib tools selftests examples deps ksrc check demo bench \
+	stress checkpatch install uninstall deb clean help fuzz
 
-all: module lib tools selftests
+all: module lib tools selftests examples
 
 module:
 	@kdir=$$($(KDIR_CMD)) && $(MAKE) -C "$$kdir" M=$(TOP) W=1 modules
@@ -32,6 +32,10 @@ tools: lib
 
 selftests: ksrc lib
 	$(MAKE) -C selftests BUILD=$(BUILD)
+
+# pktpool-vpn, the VPN daemon on pktpool_vdev (libsodium).
+examples: lib
+	$(MAKE) -C examples/vpn BUILD=$(BUILD)
 
 deps:
 	@scripts/deps.sh

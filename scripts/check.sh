@@ -43,7 +43,7 @@ runs=${KERNELS:-$default_runs}
 build_user() {
 	local log="$results/build-user.log"
 
-	if ! make --no-print-directory lib tools selftests >"$log" 2>&1; then
+	if ! make --no-print-directory lib tools selftests examples >"$log" 2>&1; then
 		echo "not ok - build: library, tools and tests"
 		tail -n 30 "$log" | sed 's/^/# /'
 		return 1
@@ -130,12 +130,14 @@ start=$SECONDS
 if stage build build_user; then
 	stage checkpatch scripts/checkpatch.sh
 	stage spec scripts/check-spec.py
+	stage vdev-args selftests/tool-tests/pktpoolctl-vdev.sh
 	stage kver selftests/kver-tests.sh
 	stage man scripts/check-man.sh
 	stage install scripts/check-install.sh
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
 	stage capture tools/capture/test/capture-test.sh
+	stage vpn make --no-print-directory -s -C examples/vpn BUILD="$top/build" check
 	declare -A built=()
 	for run in $runs; do
 		name=${run%%+*}

@@ -21,6 +21,8 @@ pkgs=(
 	bpftrace
 	# The packet path: pcaps read back, peers for the benchmark.
 	tcpdump nftables libnetfilter-queue-dev libnetfilter-log-dev
+	# The example VPN daemon (examples/vpn).
+	libsodium-dev
 )
 # Every kernel of the test matrix, image and headers (scripts/kernels.sh).
 for k in "${pktpool_kernels[@]}"; do

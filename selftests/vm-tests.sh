@@ -433,6 +433,12 @@ done
 # bindings, pktpool-capture (selftests/nf/nf-tests.sh).
 export PKTPOOL_NF_KO=$NFKO PKTPOOL_CTL=$CTL
 run_tap selftests/nf/nf-tests.sh nf-tests.sh
+# Network devices on regions: two namespaces tunnelled by pktpool-vpn
+# (selftests/vdev/vdev-tests.sh); one SKIP while pktpool_vdev.ko is not built.
+# It loads pktpool_vdev itself, to unload it with traffic running.
+check "rmmod pktpool_vdev, for vdev-tests.sh to load it" rmmod pktpool_vdev
+export PKTPOOL_VDEV_KO=$VDEVKO
+run_tap selftests/vdev/vdev-tests.sh vdev-tests.sh
 check "the suites leave no pool or region behind" only_boot_state
 check "boot pools survive the selftests untouched" \
 	show_has fw '^in use: +0 ' '^holders: +0$'
@@ -441,7 +447,6 @@ check "boot pools survive the selftests untouched" \
 
 check "rmmod pktpool refused while pktpool_nf uses it" \
 	expect_fail rmmod pktpool
-check "rmmod pktpool_vdev" rmmod pktpool_vdev
 check "rmmod pktpool_nf" rmmod pktpool_nf
 check "rmmod pktpool_test" rmmod pktpool_test
 check "rmmod pktpool" rmmod pktpool

@@ -54,6 +54,13 @@ static void usage(FILE *f)
 		"  nf unbind ID                  remove a binding of this network namespace\n"
 		"  nf list                       bindings with their statistics\n"
 		"\n"
+		"Network devices on regions (pktpool_vdev.ko; add/del need CAP_NET_ADMIN):\n"
+		"  vdev add IFNAME --region R [--mtu N] [--queue-max N] [--policy tail|head]\n"
+		"                                a layer-3 device whose packets travel through R\n"
+		"  vdev del IFNAME               remove a device of this network namespace\n"
+		"  vdev list                     devices with carrier, staged packets, counters\n"
+		"  vdev show IFNAME              one device, every counter\n"
+		"\n"
 		"Options:\n"
 		"  -d, --device DEVICE   control device (default %s)\n"
 		"  -j, --json            JSON output for the reading commands (also after\n"
@@ -136,6 +143,7 @@ static const struct command {
 	{ "monitor", pctl_cmd_monitor },
 	{ "apply", pctl_cmd_apply },
 	{ "nf", pctl_cmd_nf },
+	{ "vdev", pctl_cmd_vdev },
 };
 
 int main(int argc, char **argv)

@@ -15,6 +15,7 @@
  *   pktpoolctl_apply.c    apply: make pools and regions match a file
  *   pktpoolctl_why.c      which rule a refused create or set broke
  *   pktpoolctl_nf.c       nf: pktpool_nf.ko's bindings, its own family
+ *   pktpoolctl_vdev.c     vdev: pktpool_vdev.ko's devices, its own family
  *
  * The device and netlink layers never print; they return 0 or -errno and
  * leave the kernel's extack in struct pctl_nl for the error layer. The
@@ -286,6 +287,7 @@ int pctl_cmd_destroy(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_set(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_region(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_nf(struct ctl *ctl, int argc, char **argv);
+int pctl_cmd_vdev(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_class(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_watch(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_monitor(struct ctl *ctl, int argc, char **argv);
