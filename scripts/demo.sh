@@ -101,6 +101,57 @@ rm -rf "$tmp"
 step rmmod pktpool_nf
 
 echo
+echo "== a VPN: two namespaces, pktpool devices, pktpool-vpn encrypting in the slots =="
+# Namespaces ppvpn-a and ppvpn-b joined by a veth pair (the UDP underlay);
+# in each a region, a pktpool device on it and a pktpool-vpn daemon with
+# the same pre-shared key; then ping across the encrypted tunnel.
+vpn_up() {	# NS DEV REGION TUNNEL_ADDR LISTEN PEER
+	step ip netns exec "$1" $ctl vdev add "$2" --region "$3" --mtu 1420
+	ip -n "$1" addr add "$4/24" dev "$2"
+	ip -n "$1" link set "$2" up
+	ip netns exec "$1" build/examples/vpn/pktpool-vpn --region "$3" \
+		--ifname "$2" --key "$tmp/key" --listen "$5:51820" \
+		--peer "$6:51820" 2>"$tmp/vpn-$1" &
+}
+tmp=$(mktemp -d)
+step insmod kmod/pktpool_vdev.ko
+ip netns add ppvpn-a
+ip netns add ppvpn-b
+ip link add ppvpn-ua netns ppvpn-a type veth peer name ppvpn-ub netns ppvpn-b
+ip -n ppvpn-a addr add 192.168.77.1/24 dev ppvpn-ua
+ip -n ppvpn-b addr add 192.168.77.2/24 dev ppvpn-ub
+ip -n ppvpn-a link set ppvpn-ua up
+ip -n ppvpn-b link set ppvpn-ub up
+head -c 32 /dev/urandom >"$tmp/key"
+chmod 600 "$tmp/key"
+step $ctl region create vpn-a --slot-size 2048 --slots 256
+step $ctl region create vpn-b --slot-size 2048 --slots 256
+vpn_up ppvpn-a ppa vpn-a 10.78.0.1 192.168.77.1 192.168.77.2
+apid=$!
+vpn_up ppvpn-b ppb vpn-b 10.78.0.2 192.168.77.2 192.168.77.1
+bpid=$!
+for _ in $(seq 200); do
+	[ "$(ip netns exec ppvpn-a cat /sys/class/net/ppa/carrier)" = 1 ] &&
+	[ "$(ip netns exec ppvpn-b cat /sys/class/net/ppb/carrier)" = 1 ] && break
+	sleep 0.1
+done
+step ip netns exec ppvpn-a busybox ping -c 5 10.78.0.2
+step ip netns exec ppvpn-a $ctl vdev show ppa
+step ip netns exec ppvpn-b $ctl vdev show ppb
+kill "$apid" "$bpid"
+wait "$apid" "$bpid" || true
+echo "pktpool-vpn in ppvpn-a, at exit:"
+grep -E '^(state|dev_packets|sent|received|forged|replayed)=' \
+	"$tmp/vpn-ppvpn-a" | tail -6 || true
+step ip netns exec ppvpn-a $ctl vdev list
+ip netns del ppvpn-a
+ip netns del ppvpn-b
+step $ctl region destroy vpn-a
+step $ctl region destroy vpn-b
+rm -rf "$tmp"
+step rmmod pktpool_vdev
+
+echo
 echo "== everything given back =="
 step $test release fw
 step $test release vpn

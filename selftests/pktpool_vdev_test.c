@@ -776,4 +776,58 @@ TEST_F(vdev, an_unprivileged_user_cannot_make_or_remove_one)
 	EXPECT_NE(0U, if_nametoindex(self->ifname));
 }
 
+#define TRACING	"/sys/kernel/tracing"
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+TEST_F(vdev, tracepoints_show_packets_both_ways_and_drops)
+{
+	char want[3][96], buf[65536];
+	struct pktpool_desc d = { .slot = 3 };
+	int ifindex, fd;
+	ssize_t n;
+
+	if (access(TRACING "/events/pktpool_vdev/enable", W_OK))
+		SKIP(return, "no tracefs at " TRACING);
+	ASSERT_EQ(0, vdev_up(self));
+	ifindex = (int)if_nametoindex(self->ifname);
+	ASSERT_EQ(0, write_file(TRACING "/trace", ""));
+	ASSERT_EQ(0, write_file(TRACING "/events/pktpool_vdev/enable", "1"));
+	give(self, 0, 1);
+	ASSERT_EQ(0, send_udp(1, 100));		/* goes on rx */
+	d.len = make_udp(slot(self, 3), 1, 50);
+	tx_put(self, &d);			/* enters the stack */
+	d.slot = 4;
+	d.len = 1;
+	tx_put(self, &d);			/* refused */
+	ASSERT_EQ(0, kick(self));
+	ASSERT_EQ(0, write_file(TRACING "/events/pktpool_vdev/enable", "0"));
+	fd = open(TRACING "/trace", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = '\0';
+	snprintf(want[0], sizeof(want[0]), "pktpool_vdev_xmit: ifindex=%d len=128",
+		 ifindex);
+	snprintf(want[1], sizeof(want[1]),
+		 "pktpool_vdev_rx: ifindex=%d slot=3 len=78", ifindex);
+	snprintf(want[2], sizeof(want[2]),
+		 "pktpool_vdev_drop: ifindex=%d len=1 why=invalid", ifindex);
+	for (int k = 0; k < 3; k++) {
+		EXPECT_NE(NULL, strstr(buf, want[k]))
+			TH_LOG("%s in %s", want[k], buf);
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -38,6 +38,7 @@
 
 #include "../pktpool.h"
 #include "dev.h"
+#include "trace.h"
 
 /* A staged packet; the entries come from the device's stage pool. */
 struct pktpool_vdev_staged {
@@ -50,12 +51,35 @@ struct pktpool_vdev_staged {
 
 static atomic_t pktpool_vdev_seq = ATOMIC_INIT(0);
 
+/* Count a dropped packet under its cause and tell tracers. */
+static void pktpool_vdev_dropped(struct pktpool_vdev *v, u32 len, int why)
+{
+	switch (why) {
+	case PKTPOOL_VDEV_DROP_STAGE_FULL:
+		this_cpu_inc(v->stats->dropped_stage_full);
+		break;
+	case PKTPOOL_VDEV_DROP_NO_DAEMON:
+		this_cpu_inc(v->stats->dropped_no_daemon);
+		break;
+	case PKTPOOL_VDEV_DROP_NOMEM:
+		this_cpu_inc(v->stats->dropped_nomem);
+		break;
+	case PKTPOOL_VDEV_DROP_INVALID:
+		this_cpu_inc(v->stats->rx_invalid);
+		break;
+	default:
+		this_cpu_inc(v->stats->dropped_other);
+	}
+	trace_pktpool_vdev_drop(v->dev->ifindex, len, why);
+}
+
 /*
  * Copy one packet into a free slot and put it on the rx ring. False when
  * no slot is free (the skb is still the caller's); otherwise the skb is
  * consumed.
  */
-static bool pktpool_vdev_deliver(struct pktpool_vdev *v, struct sk_buff *skb)
+static bool pktpool_vdev_deliver(struct pktpool_vdev *v, struct sk_buff *skb,
+				 bool waited)
 {
 	struct pktpool_desc d = {};
 	void *slot;
@@ -72,12 +96,13 @@ static bool pktpool_vdev_deliver(struct pktpool_vdev *v, struct sk_buff *skb)
 	if (skb_copy_bits(skb, 0, slot, skb->len) ||
 	    pktpool_rx_submit(v->pool, slot, &d)) {
 		pktpool_free(v->pool, slot);
-		this_cpu_inc(v->stats->dropped_other);
+		pktpool_vdev_dropped(v, skb->len, PKTPOOL_VDEV_DROP_OTHER);
 		kfree_skb(skb);
 		return true;
 	}
 	this_cpu_inc(v->stats->tx_packets);
 	this_cpu_add(v->stats->tx_bytes, d.len);
+	trace_pktpool_vdev_xmit(d.ifindex, d.len, waited);
 	consume_skb(skb);
 	return true;
 }
@@ -89,7 +114,7 @@ static void pktpool_vdev_flush_locked(struct pktpool_vdev *v)
 
 	lockdep_assert_held(&v->stage_lock);
 	list_for_each_entry_safe(e, tmp, &v->stage, node) {
-		if (!pktpool_vdev_deliver(v, e->skb))
+		if (!pktpool_vdev_deliver(v, e->skb, true))
 			return;
 		list_del(&e->node);
 		pktpool_free(v->stage_pool, e);
@@ -106,20 +131,22 @@ static void pktpool_vdev_stage(struct pktpool_vdev *v, struct sk_buff *skb)
 
 	lockdep_assert_held(&v->stage_lock);
 	if (v->staged >= v->cfg.queue_max) {
-		this_cpu_inc(v->stats->dropped_stage_full);
 		if (v->cfg.policy == PKTPOOL_VDEV_POLICY_TAIL || !v->staged) {
+			pktpool_vdev_dropped(v, skb->len,
+					     PKTPOOL_VDEV_DROP_STAGE_FULL);
 			kfree_skb(skb);
 			return;
 		}
 		/* Head drop: the oldest goes, its entry carries the new one. */
 		e = list_first_entry(&v->stage, struct pktpool_vdev_staged, node);
 		list_del(&e->node);
+		pktpool_vdev_dropped(v, e->skb->len, PKTPOOL_VDEV_DROP_STAGE_FULL);
 		kfree_skb(e->skb);
 		WRITE_ONCE(v->staged, v->staged - 1);
 	} else {
 		e = pktpool_alloc(v->stage_pool, GFP_ATOMIC);
 		if (!e) {
-			this_cpu_inc(v->stats->dropped_nomem);
+			pktpool_vdev_dropped(v, skb->len, PKTPOOL_VDEV_DROP_NOMEM);
 			kfree_skb(skb);
 			return;
 		}
@@ -149,12 +176,11 @@ static void pktpool_vdev_drop_stage(struct pktpool_vdev *v, bool no_daemon)
 	spin_lock_bh(&v->stage_lock);
 	list_for_each_entry_safe(e, tmp, &v->stage, node) {
 		list_del(&e->node);
+		pktpool_vdev_dropped(v, e->skb->len,
+				     no_daemon ? PKTPOOL_VDEV_DROP_NO_DAEMON :
+						 PKTPOOL_VDEV_DROP_OTHER);
 		kfree_skb(e->skb);
 		pktpool_free(v->stage_pool, e);
-		if (no_daemon)
-			this_cpu_inc(v->stats->dropped_no_daemon);
-		else
-			this_cpu_inc(v->stats->dropped_other);
 	}
 	WRITE_ONCE(v->staged, 0);
 	/* NULL while pktpool_create() reports the first state. */
@@ -172,12 +198,12 @@ static netdev_tx_t pktpool_vdev_xmit(struct sk_buff *skb,
 	if (unlikely(skb->len > v->room ||
 		     (skb->protocol != htons(ETH_P_IP) &&
 		      skb->protocol != htons(ETH_P_IPV6)))) {
-		this_cpu_inc(v->stats->dropped_other);
+		pktpool_vdev_dropped(v, skb->len, PKTPOOL_VDEV_DROP_OTHER);
 		kfree_skb(skb);
 		return NETDEV_TX_OK;
 	}
 	if (unlikely(!READ_ONCE(v->live))) {
-		this_cpu_inc(v->stats->dropped_no_daemon);
+		pktpool_vdev_dropped(v, skb->len, PKTPOOL_VDEV_DROP_NO_DAEMON);
 		kfree_skb(skb);
 		return NETDEV_TX_OK;
 	}
@@ -185,7 +211,7 @@ static netdev_tx_t pktpool_vdev_xmit(struct sk_buff *skb,
 	 * xmits of the one queue are serialized; staged only grows here, so
 	 * while it reads 0 nothing waits and the packet may go first.
 	 */
-	if (likely(!READ_ONCE(v->staged)) && pktpool_vdev_deliver(v, skb))
+	if (likely(!READ_ONCE(v->staged)) && pktpool_vdev_deliver(v, skb, false))
 		return NETDEV_TX_OK;
 	spin_lock(&v->stage_lock);
 	pktpool_vdev_stage(v, skb);
@@ -218,16 +244,16 @@ static void pktpool_vdev_tx(void *arg, const struct pktpool_desc *d,
 
 	if (len < sizeof(struct iphdr) || len > READ_ONCE(dev->mtu) ||
 	    len > v->room) {
-		this_cpu_inc(v->stats->rx_invalid);
+		pktpool_vdev_dropped(v, len, PKTPOOL_VDEV_DROP_INVALID);
 		return;
 	}
 	if (!(READ_ONCE(dev->flags) & IFF_UP)) {
-		this_cpu_inc(v->stats->dropped_other);
+		pktpool_vdev_dropped(v, len, PKTPOOL_VDEV_DROP_OTHER);
 		return;
 	}
 	skb = __netdev_alloc_skb(dev, len, GFP_KERNEL);
 	if (!skb) {
-		this_cpu_inc(v->stats->dropped_nomem);
+		pktpool_vdev_dropped(v, len, PKTPOOL_VDEV_DROP_NOMEM);
 		return;
 	}
 	/* One read of the shared slot; everything below looks at the copy. */
@@ -238,7 +264,7 @@ static void pktpool_vdev_tx(void *arg, const struct pktpool_desc *d,
 	} else if (version == 6 && len >= sizeof(struct ipv6hdr)) {
 		skb->protocol = htons(ETH_P_IPV6);
 	} else {
-		this_cpu_inc(v->stats->rx_invalid);
+		pktpool_vdev_dropped(v, len, PKTPOOL_VDEV_DROP_INVALID);
 		kfree_skb(skb);
 		return;
 	}
@@ -248,6 +274,7 @@ static void pktpool_vdev_tx(void *arg, const struct pktpool_desc *d,
 	skb->ip_summed = CHECKSUM_NONE;	/* the stack checks */
 	this_cpu_inc(v->stats->rx_packets);
 	this_cpu_add(v->stats->rx_bytes, len);
+	trace_pktpool_vdev_rx(dev->ifindex, d->slot, len);
 	__skb_queue_tail(&v->rx_batch, skb);
 	if (skb_queue_len(&v->rx_batch) >= PKTPOOL_VDEV_RX_BATCH)
 		pktpool_vdev_rx_flush(v);
