@@ -36,6 +36,9 @@
 #include <unistd.h>
 
 #include "libpktpool.h"
+
+/* debug.c: PKTPOOL_DEBUG set in the environment (regions honour it too) */
+bool pktpool__env_debug(void);
 #include "set_desc.h"
 
 #define EXPORT	__attribute__((visibility("default")))
@@ -728,13 +731,19 @@ static void set_destroy(struct pktpool_set *s)
 
 static void set_publish_classes(struct pktpool_set *s)
 {
-	uint32_t c;
-
-	uint32_t b;
+	bool debug = (s->priv->rflags & PKTPOOL_F_DEBUG) ||
+		     pktpool__env_debug();
+	uint32_t b, c;
 
 	s->nclasses = s->priv->d.nclasses;
 	for (c = 0; c < s->nclasses; c++) {
 		s->size[c] = s->priv->d.cls[c].slot_size;
+		/* debug: each slot's last PKTPOOL_DEBUG_TRAILER bytes are the
+		 * library's; a class serves what is left, in 64-byte steps
+		 * as cls_of[] counts (a 64-byte class: 0-byte requests) */
+		if (debug)
+			s->size[c] = (s->size[c] - PKTPOOL_DEBUG_TRAILER) &
+				     ~(PKTPOOL_SLOT_ALIGN - 1);
 		reset_cur(s, c);
 	}
 	s->max_size = s->size[s->nclasses - 1];
@@ -1035,8 +1044,8 @@ EXPORT void *pktpool_set_realloc(struct pktpool_set *s, void *obj,
 		errno = EMSGSIZE;
 		return NULL;
 	}
-	old = pktpool_slot_size(from);
-	if (s->size[c] == old)
+	old = pktpool_usable_size(from);
+	if (c == s->priv->m[k].cls)
 		return obj;
 	to = pktpool_set_alloc(s, bytes);
 	if (!to)
@@ -1060,7 +1069,7 @@ EXPORT size_t pktpool_set_usable_size(struct pktpool_set *s, const void *obj)
 	if (!s)
 		return 0;
 	k = member_of(s, obj);
-	return k < 0 ? 0 : pktpool_slot_size(s->pool[k]);
+	return k < 0 ? 0 : pktpool_usable_size(s->pool[k]);
 }
 
 EXPORT int pktpool_set_ptr_to_ref(struct pktpool_set *s, const void *obj,
@@ -1222,7 +1231,7 @@ EXPORT int pktpool_set_class_info(struct pktpool_set *s, unsigned int cls,
 	if (!s || !info || cls >= s->nclasses)
 		return -EINVAL;
 	memset(info, 0, sizeof(*info));
-	info->slot_size = s->size[cls];
+	info->slot_size = s->priv->d.cls[cls].slot_size;
 	lock_set(s->priv, &cs);
 	sync_named(s, false);
 	n = atomic_load_explicit(&s->nmembers, memory_order_relaxed);
