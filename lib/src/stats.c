@@ -372,7 +372,8 @@ PKTPOOL_EXPORT int pktpool_validate(struct pktpool *p)
 	uint8_t *seen;
 	int err, tries;
 
-	err = pktpool__handle_get_ro(p, &pv);
+	/* not on a read-only handle: the head snapshot is a CAS */
+	err = pktpool__handle_get(p, &pv);
 	if (err)
 		return err;
 	seen = malloc(p->slot_count);
