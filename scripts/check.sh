@@ -134,6 +134,7 @@ if stage build build_user; then
 	[ -f lib/Makefile ] && stage lib make --no-print-directory -s -C lib \
 		BUILD="$top/build/lib" check
 	stage capture tools/capture/test/capture-test.sh
+	stage lib-view tools/test/lib-view.sh
 	declare -A built=()
 	for run in $runs; do
 		name=${run%%+*}
