@@ -166,6 +166,9 @@ static int kernel_attach(const char *name, struct pktpool__region *r)
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	strncpy(info.name, name, sizeof(info.name) - 1);
+	/* 0 asks for reading and writing: -EBADF on a read-only file */
+	if (r->rdonly)
+		info.access = PKTPOOL_ACCESS_READ;
 	err = ioctl(fd, PKTPOOL_IOC_REGION_ATTACH, &info) ? -errno : 0;
 	if (!err)
 		err = take_info(&info, r);
