@@ -388,6 +388,13 @@ fail:
 	return NULL;
 }
 
+/* For the library's own callers of an alloc (pool sets): the debug
+ * record names site, their caller, not the library. */
+void *pktpool__alloc_at(struct pktpool *p, const void *site)
+{
+	return alloc_at(p, site);
+}
+
 PKTPOOL_EXPORT void *pktpool__alloc_slow(struct pktpool *p)
 {
 	/* inlined pktpool_alloc() called us: this is the caller's code */

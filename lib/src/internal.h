@@ -389,6 +389,7 @@ int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 
 /* cache.c */
 int pktpool__register(struct pktpool *p);
+void *pktpool__alloc_at(struct pktpool *p, const void *site);
 struct pktpool__tcache *pktpool__thread_cache(struct pktpool *p, int *err);
 struct pktpool__tcache *pktpool__thread_cache_peek(struct pktpool *p);
 int pktpool__drain_all_local(struct pktpool *p);

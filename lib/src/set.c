@@ -39,6 +39,8 @@
 
 /* debug.c: PKTPOOL_DEBUG set in the environment (regions honour it too) */
 bool pktpool__env_debug(void);
+/* cache.c: an alloc whose debug record names site as the call site */
+void *pktpool__alloc_at(struct pktpool *p, const void *site);
 #include "set_desc.h"
 
 #define EXPORT	__attribute__((visibility("default")))
@@ -602,8 +604,10 @@ out:
 	return err;
 }
 
-/* A slot from any listed region of class c, or NULL. */
-static void *alloc_listed(struct pktpool_set *s, uint32_t c)
+/* A slot from any listed region of class c, or NULL. site: the caller
+ * of the public call, for debug records. */
+static void *alloc_listed(struct pktpool_set *s, uint32_t c,
+			  const void *site)
 {
 	struct pktpool__set *pv = s->priv;
 	uint32_t i;
@@ -614,7 +618,7 @@ static void *alloc_listed(struct pktpool_set *s, uint32_t c)
 
 		if (k < 0)
 			continue;
-		obj = pktpool_alloc(s->pool[k]);
+		obj = pktpool__alloc_at(s->pool[k], site);
 		if (obj) {
 			/* release pairs with the inline alloc's acquire */
 			__atomic_store_n(&s->cur[c], s->pool[k],
@@ -625,7 +629,8 @@ static void *alloc_listed(struct pktpool_set *s, uint32_t c)
 	return NULL;
 }
 
-static void *alloc_class(struct pktpool_set *s, uint32_t c)
+static void *alloc_class(struct pktpool_set *s, uint32_t c,
+			 const void *site)
 {
 	void *obj;
 	int tries;
@@ -633,7 +638,7 @@ static void *alloc_class(struct pktpool_set *s, uint32_t c)
 	/* bounded: each round either allocates, grows, or learns of
 	 * another process's growth */
 	for (tries = 0; tries < 2 * PKTPOOL_SET_REGIONS_MAX; tries++) {
-		obj = alloc_listed(s, c);
+		obj = alloc_listed(s, c, site);
 		if (obj)
 			return obj;
 		if (tries == 0 && sync_named(s, true) == 0)
@@ -644,7 +649,8 @@ static void *alloc_class(struct pktpool_set *s, uint32_t c)
 	return NULL;
 }
 
-EXPORT void *pktpool__set_alloc_slow(struct pktpool_set *s, unsigned int cls)
+static void *set_alloc_slow_at(struct pktpool_set *s, unsigned int cls,
+			       const void *site)
 {
 	struct pktpool__set *pv = s->priv;
 	void *obj = NULL;
@@ -653,7 +659,7 @@ EXPORT void *pktpool__set_alloc_slow(struct pktpool_set *s, unsigned int cls)
 
 	lock_set(pv, &cs);
 	for (c = cls; c < s->nclasses; c++) {
-		obj = alloc_class(s, c);
+		obj = alloc_class(s, c, site);
 		if (obj || !(pv->d.flags & PKTPOOL_SET_F_SPILL))
 			break;
 	}
@@ -663,10 +669,38 @@ EXPORT void *pktpool__set_alloc_slow(struct pktpool_set *s, unsigned int cls)
 	return obj;
 }
 
+EXPORT void *pktpool__set_alloc_slow(struct pktpool_set *s, unsigned int cls)
+{
+	/* the inline pktpool_set_alloc() called us from its caller */
+	return set_alloc_slow_at(s, cls, __builtin_return_address(0));
+}
+
 EXPORT void *pktpool__set_bad_size(struct pktpool_set *s)
 {
 	errno = s ? EMSGSIZE : EINVAL;
 	return NULL;
+}
+
+/* pktpool_set_alloc() for calloc and realloc: their caller is the site. */
+static void *set_alloc_at(struct pktpool_set *s, size_t bytes,
+			  const void *site)
+{
+	struct pktpool *p;
+	void *obj;
+	uint32_t c;
+
+	if (!s || bytes > s->max_size)
+		return pktpool__set_bad_size(s);
+	c = s->cls_of[(bytes + 63) >> 6];
+	/* acquire pairs with the release store of cur (alloc_listed) */
+	p = __atomic_load_n(&s->cur[c], __ATOMIC_ACQUIRE);
+	/* the inline path when it applies: a debug handle never publishes
+	 * its thread cache to it, so this takes no record */
+	obj = pktpool__handle_ok(p) && pktpool__tls.tc[p->hid] ?
+	      pktpool_alloc(p) : pktpool__alloc_at(p, site);
+	if (obj)
+		return obj;
+	return set_alloc_slow_at(s, c, site);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1010,7 +1044,7 @@ EXPORT void *pktpool_set_calloc(struct pktpool_set *s, size_t n, size_t size)
 		errno = s ? EMSGSIZE : EINVAL;
 		return NULL;
 	}
-	obj = pktpool_set_alloc(s, bytes);
+	obj = set_alloc_at(s, bytes, __builtin_return_address(0));
 	if (obj)
 		memset(obj, 0, bytes);
 	return obj;
@@ -1025,7 +1059,7 @@ EXPORT void *pktpool_set_realloc(struct pktpool_set *s, void *obj,
 	int k, err;
 
 	if (!s || !obj)
-		return pktpool_set_alloc(s, bytes);
+		return set_alloc_at(s, bytes, __builtin_return_address(0));
 	k = member_of(s, obj);
 	if (k < 0) {
 		errno = EFAULT;
@@ -1047,7 +1081,7 @@ EXPORT void *pktpool_set_realloc(struct pktpool_set *s, void *obj,
 	old = pktpool_usable_size(from);
 	if (c == s->priv->m[k].cls)
 		return obj;
-	to = pktpool_set_alloc(s, bytes);
+	to = set_alloc_at(s, bytes, __builtin_return_address(0));
 	if (!to)
 		return NULL;
 	memcpy(to, obj, bytes < old ? bytes : old);

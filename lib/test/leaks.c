@@ -44,6 +44,24 @@ static __attribute__((noinline)) int idx_here(struct pktpool *p,
 	return err;
 }
 
+static __attribute__((noinline)) void *set_here(struct pktpool_set *s,
+						size_t n)
+{
+	void *o = pktpool_set_alloc(s, n);
+
+	__asm__ __volatile__("" ::: "memory");
+	return o;
+}
+
+static __attribute__((noinline)) void *calloc_here(struct pktpool_set *s,
+						   size_t n)
+{
+	void *o = pktpool_set_calloc(s, 1, n);
+
+	__asm__ __volatile__("" ::: "memory");
+	return o;
+}
+
 /* Within the first 4 KiB of fn: sanitizer builds make bodies long. */
 static bool site_in(uint64_t site, void *fn)
 {
@@ -393,6 +411,27 @@ static void test_set_usable(void)
 	ok(a && pktpool_set_usable_size(s, a) == 2016,
 	   "set: 200 bytes go to the next class in debug mode");
 	pktpool_set_free(s, a);
+	{
+		struct pktpool_object o[20];
+		void *x[20];
+		int i, n, good = 0;
+
+		/* 16 slots of class 0: the last ones through the slow path
+		 * (the region runs dry and the set looks for more) */
+		for (i = 0; i < 17; i++)
+			x[i] = i < 8 ? set_here(s, 64) : i < 16 ?
+			       calloc_here(s, 64) : set_here(s, 64);
+		n = pktpool_objects(s->pool[0], 0, o, 20);
+		for (i = 0; i < n; i++)
+			good += (o[i].flags & PKTPOOL_OBJ_RECORD) &&
+				(site_in(o[i].site, (void *)set_here) ||
+				 site_in(o[i].site, (void *)calloc_here));
+		ok(n == 16 && good == 16 && x[16] == NULL,
+		   "set: set_alloc and set_calloc record their callers (%d of %d)",
+		   good, n);
+		for (i = 0; i < 16; i++)
+			pktpool_set_free(s, x[i]);
+	}
 	errno = 0;
 	ok(pktpool_set_alloc(s, 2000) == NULL && errno == EMSGSIZE,
 	   "set: the largest request is the largest class's 64-byte steps below its usable size");
