@@ -270,7 +270,6 @@ int pktpool__drain(struct pktpool *p, struct pktpool__tcache *tc,
 static void debug_hand_out(struct pktpool *p, uint32_t idx, const void *site)
 {
 	struct pktpool__thread *t = self;
-
 	uint8_t want = TAG(p->owner, TAG_CACHED);
 
 	if (!atomic_compare_exchange_strong_explicit(&p->tag[idx], &want,
