@@ -444,14 +444,16 @@ int pctl_lib_json(struct pctl_json *j, struct pktpool *p, bool objects)
 		pctl_json_end_obj(j);
 	}
 	pctl_json_end_arr(j);
-	err = 0;
 	if (objects) {
 		pctl_json_arr(j, "objects");
 		err = objects_each(p, obj_json, j);
 		pctl_json_end_arr(j);
+		/* the library object is written: say it here, once */
+		if (err)
+			pctl_json_str(j, "objects_error", pktpool_strerror(err));
 	}
 	pctl_json_end_obj(j);
-	return err;
+	return 0;
 }
 
 /* region reset-stats NAME */
