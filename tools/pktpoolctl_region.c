@@ -130,7 +130,7 @@ static int region_show(struct ctl *ctl, int argc, char **argv)
 	struct pctl_json j;
 	bool kernel = false, objects = false;
 	const char *name;
-	int opt, err, lerr;
+	int opt, err, kerr = -ENOENT, lerr;
 
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, "joh", opts, NULL)) != -1) {
@@ -158,24 +158,27 @@ static int region_show(struct ctl *ctl, int argc, char **argv)
 	/* The kernel first; without the module (or without this region
 	 * there) the name may still be a memfd region's. */
 	if (!pctl_nl_open(&ctl->nl)) {
-		err = pctl_region_get(&ctl->nl, &ref, &region);
-		if (err && err != -ENOENT)
-			return pctl_report(ctl, PCTL_OP_REGION_SHOW, &ref, err);
-		kernel = !err;
-		ctl->nl.ext_msg[0] = '\0';
+		kerr = pctl_region_get(&ctl->nl, &ref, &region);
+		if (kerr && kerr != -ENOENT)
+			return pctl_report(ctl, PCTL_OP_REGION_SHOW, &ref, kerr);
+		kernel = !kerr;
 	}
+	/* not in the kernel: as before, with the kernel's words */
+	if (!kernel && ctl->nl.sock && ref.id)
+		return pctl_report(ctl, PCTL_OP_REGION_SHOW, &ref, kerr);
 	if (!kernel && ref.id) {
-		pctl_err("no region with id %u%s", ref.id,
-			 ctl->nl.sock ? "" : " (pktpool.ko is not loaded; memfd regions have names only)");
+		pctl_err("no region with id %u (pktpool.ko is not loaded; memfd regions have names only)",
+			 ref.id);
 		return EXIT_FAIL;
 	}
 	name = kernel ? region.name : ref.name;
 	lerr = name[0] ? pctl_lib_open(name, kernel, false, &p) : -ENOENT;
 	if (!kernel && lerr) {
+		if (lerr == -ENOENT && ctl->nl.sock)
+			return pctl_report(ctl, PCTL_OP_REGION_SHOW, &ref, kerr);
 		if (lerr == -ENOENT)
-			pctl_err("no region '%s': not in the kernel%s, no /dev/shm/pktpool.%s",
-				 name, ctl->nl.sock ? "" : " (module not loaded)",
-				 name);
+			pctl_err("no region '%s': pktpool.ko is not loaded, and no /dev/shm/pktpool.%s",
+				 name, name);
 		else
 			pctl_err("cannot read region '%s': %s", name,
 				 pctl_lib_why(lerr));

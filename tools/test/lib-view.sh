@@ -136,7 +136,7 @@ expect "region reset-stats with a bad name is a usage error" 2 \
 
 expect "region show of a missing region fails" 1 "$CTL" region show "lv-$$-none"
 has "region show of a missing region: says where it looked" \
-	"no region 'lv-$$-none'.*no /dev/shm/pktpool.lv-$$-none"
+	"no region 'lv-$$-none': pktpool.ko is not loaded, and no /dev/shm/pktpool.lv-$$-none"
 expect "region show of a bad name is a usage error" 2 "$CTL" region show 'Bad!'
 expect "region show by id without the module fails" 1 "$CTL" region show 7
 
