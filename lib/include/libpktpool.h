@@ -366,7 +366,8 @@ struct pktpool_object {
 	int32_t tid;		/* the allocating thread, 0 unknown */
 	uint32_t flags;		/* PKTPOOL_OBJ_* */
 	uint64_t site;		/* return address of the alloc call */
-	uint64_t alloc_ns;	/* CLOCK_MONOTONIC at the alloc */
+	uint64_t alloc_ns;	/* CLOCK_MONOTONIC_COARSE at the alloc (a
+				 * tick's resolution, a few ms) */
 	uint64_t age_ns;	/* now - alloc_ns (0 if unknown) */
 };
 

@@ -118,11 +118,15 @@ void pktpool__debug_record(struct pktpool *p, uint32_t idx, const void *site,
 	struct pktpool__dbg_rec rec;
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* coarse (a tick, a few ms): a read of the vDSO page, where the
+	 * precise clock can cost tens of ns (kvm-clock) */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	memset(rec.guard, PKTPOOL_GUARD_BYTE, sizeof(rec.guard));
 	rec.site = (uint64_t)(uintptr_t)site;
 	rec.time_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	rec.pid = (int32_t)getpid();
+	/* set when this process registered (again after a fork): getpid()
+	 * is a system call, too slow for every alloc */
+	rec.pid = (int32_t)p->priv->pid;
 	rec.tid = (int32_t)tid;
 	memcpy(dbg_rec(p, idx), &rec, sizeof(rec));
 	atomic_store_explicit(&p->priv->dbg[idx], DBG_ARMED,

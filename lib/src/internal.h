@@ -440,7 +440,7 @@ bool pktpool__env_debug(void);
 struct pktpool__dbg_rec {
 	uint8_t guard[PKTPOOL_GUARD_LEN];
 	uint64_t site;			/* return address of the alloc call */
-	uint64_t time_ns;		/* CLOCK_MONOTONIC at the alloc */
+	uint64_t time_ns;		/* CLOCK_MONOTONIC_COARSE at the alloc */
 	int32_t pid;			/* allocating process and thread */
 	int32_t tid;
 };
