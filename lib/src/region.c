@@ -81,7 +81,9 @@ static void setup_handle(struct pktpool *p, uint32_t flags)
 	pv->dbg = (_Atomic uint8_t *)(pv->base + lay->off_tag +
 				      lay->slot_count);
 	pv->tcache = (struct pktpool__tcache *)(pv->base + lay->off_tcache);
-	pv->debug = (flags & PKTPOOL_F_DEBUG) || pktpool__env_debug();
+	/* a read-only handle hands nothing out: the region's mode only */
+	pv->debug = (flags & PKTPOOL_F_DEBUG) ||
+		    (!pv->rdonly && pktpool__env_debug());
 	pv->nocache = flags & PKTPOOL_F_NOCACHE;
 	pv->batch = lay->slot_count / 16;
 	if (pv->batch > PKTPOOL_BATCH_MAX)

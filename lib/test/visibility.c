@@ -380,6 +380,13 @@ static void test_rdonly(void)
 	ok(pktpool_validate(r) == -EPERM,
 	   "rdonly: validate is refused with -EPERM (its head snapshot is a CAS)");
 	ok(pktpool_usable_size(r) == 256, "rdonly: usable size is the slot size");
+	pktpool_detach(r);
+	setenv("PKTPOOL_DEBUG", "1", 1);
+	r = NULL;
+	ok(pktpool_attach(name, PKTPOOL_F_RDONLY, &r) == 0 &&
+	   pktpool_usable_size(r) == 256,
+	   "rdonly: PKTPOOL_DEBUG does not make a read-only look debug mode");
+	unsetenv("PKTPOOL_DEBUG");
 	ok(pktpool_free(p, a) == 0, "rdonly: the writer's slot is still its own");
 	ok(pktpool_detach(r) == 0, "rdonly: detach");
 	ok(pktpool_attach(name, PKTPOOL_F_RDONLY | (1u << 9), &r) == -EINVAL,
