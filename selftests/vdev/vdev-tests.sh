@@ -178,7 +178,9 @@ dev_setup() {
 start_daemon() {
 	local log=$tmp/vpn-$6.err
 	rm -f "$log"
-	ns "$1" "$VPN" --region "$3" --ifname "$2" --key "$tmp/key" \
+	# ip itself, not a shell function: $! must be the daemon's pid
+	# (ip netns exec execs it) for the SIGKILL and SIGSTOP tests.
+	ip netns exec "$1" "$VPN" --region "$3" --ifname "$2" --key "$tmp/key" \
 		--listen "$4:$PORT" --peer "$5:$PORT" --stats-fd 3 \
 		--stats-interval 1 3>>"$tmp/vpn-$6.stats" 2>>"$log" </dev/null \
 		>/dev/null &
@@ -390,7 +392,7 @@ before_replayed=$(stat_of "$tmp/vpn-a.stats" replayed)
 b python3 "$TRAFFIC" inject-replay ppvt-ub "$PORT" "$UB" "$PORT" 3 20 \
 	>"$tmp/replay.out" 2>&1 &
 rpl=$!
-sleep 0.5
+wait_until 30 grep -q capturing "$tmp/replay.out"
 b busybox ping -c 3 -W 5 "$TA" >/dev/null 2>&1
 check "3 of $NB's datagrams captured and sent again" wait "$rpl"
 comment <"$tmp/replay.out"

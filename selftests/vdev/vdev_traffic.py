@@ -225,7 +225,9 @@ def bound_beside(srcaddr, srcport, dst):
 
 def inject_forged(host, port, srcaddr, srcport, count):
     s = bound_beside(srcaddr, srcport, host)
-    ctr = time.time_ns()
+    # A current counter (seconds << 32, as pktpool-vpn's), ahead of the
+    # window: only the tag can give these away.
+    ctr = (int(time.time()) << 32) + (1 << 31)
     for i in range(int(count)):
         hdr = struct.pack("!B3xIQ", 1, 0x5eed, ctr + i)
         s.sendto(hdr + os.urandom(100) + os.urandom(16), (host, int(port)))
@@ -239,6 +241,9 @@ def inject_replay(ifname, dstport, srcaddr, srcport, count, timeout):
                       socket.htons(eth_p_all))
     p.bind((ifname, eth_p_all))
     p.settimeout(float(timeout))
+    # The caller waits for this before it makes traffic (python starts
+    # slowly under TCG).
+    print("capturing", flush=True)
     caught = []
     while len(caught) < int(count):
         frame, addr = p.recvfrom(65536)
