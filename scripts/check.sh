@@ -121,7 +121,11 @@ guest() {
 		return 1
 		;;
 	esac
-	KVER=$kver scripts/vm/run.sh "${args[@]}" -- "${cmd[@]}"
+	# A suite guest takes 5 to 12 minutes on an idle 2-core machine; the
+	# timeout only bounds a hang, with room for a machine under load (a
+	# fresh-root rehearsal beside other builds took 1200 s for plain 6.1).
+	KVER=$kver VM_TIMEOUT=${VM_TIMEOUT:-2400} scripts/vm/run.sh "${args[@]}" \
+		-- "${cmd[@]}"
 }
 
 # timed NAME CMD...: stage, with its wall time kept for the summary.
