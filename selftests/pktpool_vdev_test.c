@@ -542,6 +542,7 @@ TEST_F(vdev, garbage_on_the_tx_ring_is_counted_and_ignored)
 		{ .slot = 1, .len = SLOT_SIZE + 1 },	/* beyond the slot */
 		{ .slot = 2, .len = 100 },		/* IP version 5 */
 		{ .slot = 3, .len = 1421 },		/* over the MTU */
+		{ .slot = 6, .len = 40 },		/* claims 100 bytes */
 		{ .slot = SLOTS + 7, .len = 100 },	/* no such slot */
 	};
 	struct pktpool_desc good = { .slot = 5 };
@@ -550,10 +551,11 @@ TEST_F(vdev, garbage_on_the_tx_ring_is_counted_and_ignored)
 	ASSERT_EQ(0, vdev_up(self));
 	make_udp(slot(self, 2), 0, 72);
 	slot(self, 2)[0] = 0x55;
+	make_udp(slot(self, 6), 0, 72);
 	for (unsigned int k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
 		tx_put(self, &bad[k]);
 	ASSERT_EQ(0, kick(self));
-	EXPECT_EQ(4ULL, vstat(self, PKTPOOL_VDEV_A_RX_INVALID));
+	EXPECT_EQ(5ULL, vstat(self, PKTPOOL_VDEV_A_RX_INVALID));
 	EXPECT_EQ(0ULL, vstat(self, PKTPOOL_VDEV_A_RX_PACKETS));
 	EXPECT_EQ(-1, recv(self->sink, buf, sizeof(buf), 0));
 	memset(&self->i, 0, sizeof(self->i));

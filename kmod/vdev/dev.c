@@ -232,6 +232,29 @@ static void pktpool_vdev_rx_flush(struct pktpool_vdev *v)
 	local_bh_enable();
 }
 
+/*
+ * The lengths a packet claims fit what the daemon gave: the stack checks
+ * the rest, but a descriptor that cannot be a packet is the daemon's
+ * error and is counted as such, not left to the IP counters.
+ */
+static bool pktpool_vdev_ipv4_ok(const u8 *p, u32 len)
+{
+	const struct iphdr *iph = (const struct iphdr *)p;
+	u32 hlen = iph->ihl * 4;
+
+	return hlen >= sizeof(*iph) && hlen <= len &&
+	       ntohs(iph->tot_len) >= hlen && ntohs(iph->tot_len) <= len;
+}
+
+static bool pktpool_vdev_ipv6_ok(const u8 *p, u32 len)
+{
+	const struct ipv6hdr *ip6 = (const struct ipv6hdr *)p;
+
+	/* A payload length of 0 is a jumbogram, which no slot holds. */
+	return len >= sizeof(*ip6) && ip6->payload_len &&
+	       sizeof(*ip6) + ntohs(ip6->payload_len) <= len;
+}
+
 /* The tx ring's descriptor for a slot of ours: a packet for the stack. */
 static void pktpool_vdev_tx(void *arg, const struct pktpool_desc *d,
 			    const void *data)
@@ -259,9 +282,9 @@ static void pktpool_vdev_tx(void *arg, const struct pktpool_desc *d,
 	/* One read of the shared slot; everything below looks at the copy. */
 	skb_put_data(skb, data, len);
 	version = skb->data[0] >> 4;
-	if (version == 4) {
+	if (version == 4 && pktpool_vdev_ipv4_ok(skb->data, len)) {
 		skb->protocol = htons(ETH_P_IP);
-	} else if (version == 6 && len >= sizeof(struct ipv6hdr)) {
+	} else if (version == 6 && pktpool_vdev_ipv6_ok(skb->data, len)) {
 		skb->protocol = htons(ETH_P_IPV6);
 	} else {
 		pktpool_vdev_dropped(v, len, PKTPOOL_VDEV_DROP_INVALID);
