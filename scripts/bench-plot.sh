@@ -95,6 +95,7 @@ if [ -s "$dir/vdev.md" ]; then
 	function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
 	function short(n) {
 		if (n ~ /MULTI_QUEUE/) return "TUN multi-queue"
+		if (n ~ /io_uring/) return "TUN io_uring"
 		if (n ~ /^TUN/) return "TUN read/write"
 		if (n ~ /^pktpool_vdev/) return "pktpool_vdev"
 		if (n ~ /^pktpool-vpn/) return "pktpool-vpn"

@@ -25,6 +25,8 @@ pkgs=(
 	libsodium-dev
 	# wg, to set up the in-kernel WireGuard that bench/vdev compares with.
 	wireguard-tools
+	# The TUN forwarder batched through io_uring (bench/vdev).
+	liburing-dev
 )
 # Every kernel of the test matrix, image and headers (scripts/kernels.sh).
 for k in "${pktpool_kernels[@]}"; do
