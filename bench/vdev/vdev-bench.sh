@@ -243,7 +243,7 @@ for size in $SIZES; do
 		if (t3 != "none" && t3 > b) b = t3
 		if (pp == "none" || !b) exit
 		printf "- VPN device, plain forwarder, %s-byte payloads: pktpool_vdev >= 2x the fastest TUN forwarder: %s (%.2fx)\n",
-		       s, pp / b >= 2 ? "met" : "short", pp / b
+		       s, (pp / b >= 2) ? "met" : "short", pp / b
 	}'
 done
 echo

@@ -13,10 +13,9 @@
  *   vdev_fwd tun-mq IFNAME Q    IFF_MULTI_QUEUE, Q queues, a thread each
  *                               (the stack picks a queue by flow hash)
  *   vdev_fwd tun-uring IFNAME   one queue, reads and writes batched through
- *                               io_uring: 64 reads outstanding, each
- *                               completed read's write and the next read
- *                               submitted together, one io_uring_enter()
- *                               per batch (built with liburing)
+ *                               io_uring: 32 buffers, each read, rewritten,
+ *                               written; a round's due requests in one
+ *                               io_uring_enter() (built with liburing)
  *   vdev_fwd pktpool REGION     the device bound to REGION: a batch of
  *                               descriptors from the rx ring, each packet
  *                               rewritten in its slot and put on the tx
@@ -165,76 +164,102 @@ static int run_tun(const char *name, unsigned int queues, bool mq)
 #ifdef HAVE_LIBURING
 #include <liburing.h>
 
-#define URING_BUFS	64
+#define URING_BUFS	32
 #define URING_WRITE	(1ULL << 32)
+#define URING_POLL	(1ULL << 33)
 
-static void uring_read(struct io_uring *ring, int fd, uint8_t (*buf)[2048],
-		       unsigned int i)
-{
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-
-	io_uring_prep_read(sqe, fd, buf[i], sizeof(buf[i]), 0);
-	io_uring_sqe_set_data64(sqe, i);
-}
+/* Buffer indices waiting for one thing: a read, a write, readiness. */
+struct uring_list {
+	unsigned int n;
+	unsigned int i[URING_BUFS];
+};
 
 /*
- * The TUN fd is blocking here: io_uring turns a read that would block
- * into a poll, where O_NONBLOCK would hand back -EAGAIN.
+ * Every buffer cycles read -> swap -> write -> read, each step a request;
+ * a round submits all that are due in one io_uring_enter() and takes
+ * every completion there is. The fd is O_NONBLOCK: kernels whose TUN
+ * file lacks FMODE_NOWAIT (6.1) would otherwise park each blocking read
+ * in an io-wq worker thread. A read that finds nothing either waits in
+ * io_uring (newer kernels) or fails with -EAGAIN; such buffers wait for
+ * one poll on the fd, armed when nothing else is due.
  */
 static int run_tun_uring(const char *name)
 {
 	static uint8_t buf[URING_BUFS][2048];
-	struct io_uring ring;
+	struct uring_list rd = { 0 }, wr = { 0 }, idle = { 0 };
+	uint32_t len[URING_BUFS];
+	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
+	struct io_uring ring;
 	uint64_t n = 0, bad = 0, data;
-	unsigned int i, head, seen;
-	int fd, err, flags;
+	unsigned int i, k, head, seen;
+	bool polling = false;
+	int fd, err;
 
 	fd = tun_open(name, false);
 	if (fd < 0) {
 		fprintf(stderr, "vdev_fwd: TUNSETIFF %s: %s\n", name, strerror(-fd));
 		return 1;
 	}
-	flags = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-	err = io_uring_queue_init(2 * URING_BUFS, &ring, 0);
+	err = io_uring_queue_init(4 * URING_BUFS, &ring, 0);
 	if (err) {
 		fprintf(stderr, "vdev_fwd: io_uring: %s\n", strerror(-err));
 		return 1;
 	}
 	for (i = 0; i < URING_BUFS; i++)
-		uring_read(&ring, fd, buf, i);
-	fprintf(stderr, "vdev_fwd: ready on %s, io_uring, %u reads\n", name,
-		URING_BUFS);
+		rd.i[rd.n++] = i;
+	fprintf(stderr, "vdev_fwd: ready on %s, io_uring, %u buffers\n",
+		name, URING_BUFS);
 	while (!stop) {
+		for (k = 0; k < wr.n; k++) {
+			i = wr.i[k];
+			sqe = io_uring_get_sqe(&ring);
+			io_uring_prep_write(sqe, fd, buf[i], len[i], 0);
+			io_uring_sqe_set_data64(sqe, i | URING_WRITE);
+		}
+		for (k = 0; k < rd.n; k++) {
+			i = rd.i[k];
+			sqe = io_uring_get_sqe(&ring);
+			io_uring_prep_read(sqe, fd, buf[i], sizeof(buf[i]), 0);
+			io_uring_sqe_set_data64(sqe, i);
+		}
+		if (!wr.n && !rd.n && idle.n && !polling) {
+			sqe = io_uring_get_sqe(&ring);
+			io_uring_prep_poll_add(sqe, fd, POLLIN);
+			io_uring_sqe_set_data64(sqe, URING_POLL);
+			polling = true;
+		}
+		wr.n = rd.n = 0;
 		err = io_uring_submit_and_wait(&ring, 1);
-		if (err < 0 && err != -EINTR && err != -EAGAIN && err != -EBUSY)
+		if (err < 0 && err != -EINTR)
 			break;
 		seen = 0;
 		io_uring_for_each_cqe(&ring, head, cqe) {
 			seen++;
 			data = io_uring_cqe_get_data64(cqe);
+			if (data & URING_POLL) {
+				polling = false;
+				while (idle.n)
+					rd.i[rd.n++] = idle.i[--idle.n];
+				continue;
+			}
 			i = (unsigned int)(data & 0xffffffffu);
 			if (i >= URING_BUFS)
 				continue;
 			if (data & URING_WRITE) {
 				if (cqe->res > 0)
 					n++;
-				uring_read(&ring, fd, buf, i);
-				continue;
-			}
-			if (cqe->res <= 0 || swap(buf[i], (uint32_t)cqe->res)) {
+				rd.i[rd.n++] = i;
+			} else if (cqe->res == -EAGAIN) {
+				idle.i[idle.n++] = i;
+			} else if (cqe->res <= 0 ||
+				   swap(buf[i], (uint32_t)cqe->res)) {
 				if (cqe->res > 0)
 					bad++;
-				uring_read(&ring, fd, buf, i);
-				continue;
-			}
-			{
-				struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-
-				io_uring_prep_write(sqe, fd, buf[i],
-						    (unsigned int)cqe->res, 0);
-				io_uring_sqe_set_data64(sqe, i | URING_WRITE);
+				rd.i[rd.n++] = i;
+			} else {
+				len[i] = (uint32_t)cqe->res;
+				wr.i[wr.n++] = i;
 			}
 		}
 		io_uring_cq_advance(&ring, seen);
