@@ -182,7 +182,7 @@ label() {
 	case $1 in
 	tun) echo "TUN, read()/write() per packet" ;;
 	tun-mq) echo "TUN, IFF_MULTI_QUEUE, $CPUS queues and threads" ;;
-	tun-uring) echo "TUN, io_uring, 64 reads in flight, one submit a batch" ;;
+	tun-uring) echo "TUN, io_uring, 32 buffers, one submit a round" ;;
 	pktpool) echo "pktpool_vdev, rx ring batches, one kick a batch" ;;
 	esac
 }
