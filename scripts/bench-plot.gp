@@ -127,7 +127,7 @@ if (exists_file(vd)) {
 	set ytics autofreq
 	set yrange [0:*]
 	two = exists_file(vv)
-	set terminal pngcairo size 1300, (two ? 1300 : 900) noenhanced font "DejaVu Sans,11"
+	set terminal pngcairo size 1600, (two ? 1300 : 900) noenhanced font "DejaVu Sans,11"
 	set output dir . "/vdev.png"
 	set multiplot layout (two ? 3 : 2), 1
 	set boxwidth 0.7
