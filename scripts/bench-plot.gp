@@ -115,3 +115,37 @@ if (exists_file(nf)) {
 	unset multiplot
 	unset output
 }
+
+# The VPN device (bench/vdev/vdev-bench.sh): the plain forwarder's packets
+# delivered per second and CPU per packet, then the encrypted tunnels'
+# packets per second; pktpool's bars red.
+vd = dir . "/vdev.tsv"
+vv = dir . "/vdev-vpn.tsv"
+if (exists_file(vd)) {
+	unset arrow
+	unset logscale y
+	set ytics autofreq
+	set yrange [0:*]
+	two = exists_file(vv)
+	set terminal pngcairo size 1600, (two ? 1300 : 900) noenhanced font "DejaVu Sans,11"
+	set output dir . "/vdev.png"
+	set multiplot layout (two ? 3 : 2), 1
+	set boxwidth 0.7
+	set key off
+	set xtics norotate font ",10"
+	set xrange [-0.6:rows(vd) - 0.4]
+	set title "Plain forwarder (QEMU TCG guest, median round): packets delivered per second (higher is better)" font ",13"
+	set ylabel "packets / s"
+	plot vd skip 1 using 0:2:(strstrt(strcol(1), "pktpool") ? 1 : 4):xtic(1) with boxes lc variable
+	set title "Forwarder CPU per packet (user + system, µs; lower is better)" font ",13"
+	set ylabel "µs per packet"
+	plot vd skip 1 using 0:3:(strstrt(strcol(1), "pktpool") ? 1 : 4):xtic(1) with boxes lc variable
+	if (two) {
+		set xrange [-0.6:rows(vv) - 0.4]
+		set title "Encrypted tunnel between namespaces: packets delivered per second (higher is better)" font ",13"
+		set ylabel "packets / s"
+		plot vv skip 1 using 0:2:(strstrt(strcol(1), "pktpool") ? 1 : 4):xtic(1) with boxes lc variable
+	}
+	unset multiplot
+	unset output
+}

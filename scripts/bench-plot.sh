@@ -5,7 +5,8 @@
 # boot: rows are context and CPUs; columns the ratio to kmem_cache of
 # pktpool, kmalloc and mempool alloc+free, and of pktpool's bulk to
 # kmem_cache's bulk), then runs scripts/bench-plot.gp over
-# those and the userspace TSVs, and DIR/nf.md's table into DIR/nf.tsv.
+# those and the userspace TSVs, DIR/nf.md's table into DIR/nf.tsv and
+# DIR/vdev.md's into DIR/vdev.tsv and DIR/vdev-vpn.tsv.
 # Prints the PNGs it wrote, one a line.
 set -euo pipefail
 
@@ -82,6 +83,33 @@ if [ -s "$dir/nf.md" ]; then
 	NF >= 8 && trim($6) ~ /^[0-9.]+$/ {
 		print trim($2) "\t" trim($6) "\t" trim($7)
 	}' "$dir/nf.md" >"$dir/nf.tsv"
+fi
+
+# vdev.md's tables, by their width: the plain forwarder's
+# | forwarder | payload | delivered/s | min-max | fwd CPU | guest CPU | ratio |
+# into DIR/vdev.tsv, the encrypted one's (one column more) into
+# DIR/vdev-vpn.tsv; a row is "short name, payload B".
+rm -f "$dir/vdev.tsv" "$dir/vdev-vpn.tsv"
+if [ -s "$dir/vdev.md" ]; then
+	awk -F'|' -v plain="$dir/vdev.tsv" -v vpn="$dir/vdev-vpn.tsv" '
+	function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+	function short(n) {
+		if (n ~ /MULTI_QUEUE/) return "TUN multi-queue"
+		if (n ~ /io_uring/) return "TUN io_uring"
+		if (n ~ /^TUN/) return "TUN read/write"
+		if (n ~ /^pktpool_vdev/) return "pktpool_vdev"
+		if (n ~ /^pktpool-vpn/) return "pktpool-vpn"
+		if (n ~ /^WireGuard/) return "WireGuard"
+		return n
+	}
+	BEGIN {
+		print "forwarder\tdelivered/s\tforwarder CPU us/packet\tguest CPU us/packet" > plain
+		print "tunnel\tdelivered/s\tguest CPU us/packet" > vpn
+	}
+	trim($4) !~ /^[0-9.]+$/ { next }
+	NF == 9 { print short(trim($2)) ", " trim($3) " B\t" trim($4) "\t" trim($6) "\t" trim($7) > plain }
+	NF == 10 { print short(trim($2)) ", " trim($3) " B\t" trim($4) "\t" trim($8) > vpn }
+	' "$dir/vdev.md"
 fi
 
 gnuplot -e "dir='$dir'" "$top/scripts/bench-plot.gp"

@@ -16,6 +16,8 @@
 # BENCH_KERNEL=0: skip the kernel benchmark (results.md keeps an older
 # kernel.md if there is one, and says so). BENCH_NF=0: skip the packet
 # path benchmark (bench/nf/nf-bench.sh, in a guest: build/bench/nf.md).
+# BENCH_VDEV=0: skip the VPN device benchmark (bench/vdev/vdev-bench.sh,
+# in a guest: build/bench/vdev.md).
 #
 # Exit status: 0 when every part ran (targets short are reported, not
 # failures), 1 when a part failed (what ran is still reported), 2 when the
@@ -80,6 +82,28 @@ if [ "${BENCH_NF:-1}" != 0 ]; then
 	fi
 fi
 
+# ---- VPN device --------------------------------------------------------------
+# bench/vdev/vdev-bench.sh in a guest: the plain forwarder on TUN and on
+# pktpool_vdev, pktpool-vpn against WireGuard (BENCH_VDEV=0 skips it).
+rm -f "$out/vdev.md"
+if [ "${BENCH_VDEV:-1}" != 0 ]; then
+	step "VPN device in a QEMU guest (log: build/bench/vdev.log)"
+	if { make --no-print-directory -C bench BUILD="$out" vdev &&
+	     make --no-print-directory -C tools BUILD="$top/build" &&
+	     make --no-print-directory -C examples/vpn BUILD="$top/build" \
+		"$top/build/examples/vpn/pktpool-vpn"; } >>"$out/build.log" 2>&1 &&
+	   scripts/vm/run.sh -- "$top/bench/vdev/vdev-bench.sh" >"$out/vdev.log" 2>&1; then
+		{
+			echo "## VPN device (guest, bench/vdev/vdev-bench.sh)"
+			echo
+			grep -E '^(\||- |Plain forwarder|Encrypted|$)' "$out/vdev.log" | cat -s
+		} >"$out/vdev.md"
+	else
+		rc=1
+		tail -n 15 "$out/vdev.log" >&2
+	fi
+fi
+
 # ---- userspace -------------------------------------------------------------
 quick=()
 [ "${BENCH_QUICK:-0}" = 1 ] && quick=(-q -r 3)
@@ -131,6 +155,7 @@ kernel_targets() {
 all_targets() {
 	[ -s "$out/lib.md" ] && user_targets
 	[ -s "$out/kernel.md" ] && kernel_targets
+	[ -s "$out/vdev.md" ] && grep -E '^- VPN device' "$out/vdev.md"
 	true
 }
 
@@ -166,6 +191,7 @@ all_targets() {
 		echo
 	fi
 	[ -s "$out/nf.md" ] && { cat "$out/nf.md"; echo; }
+	[ -s "$out/vdev.md" ] && { cat "$out/vdev.md"; echo; }
 	echo "## Plots"
 	echo
 	for p in $pngs; do echo "- ${p#"$top"/}"; done

@@ -23,6 +23,10 @@ pkgs=(
 	tcpdump nftables libnetfilter-queue-dev libnetfilter-log-dev
 	# The example VPN daemon (examples/vpn).
 	libsodium-dev
+	# wg, to set up the in-kernel WireGuard that bench/vdev compares with.
+	wireguard-tools
+	# The TUN forwarder batched through io_uring (bench/vdev).
+	liburing-dev
 )
 # Every kernel of the test matrix, image and headers (scripts/kernels.sh).
 for k in "${pktpool_kernels[@]}"; do
