@@ -130,6 +130,15 @@ static void pktpool_vdev_stage(struct pktpool_vdev *v, struct sk_buff *skb)
 	struct pktpool_vdev_staged *e;
 
 	lockdep_assert_held(&v->stage_lock);
+	/*
+	 * The daemon may have gone since xmit looked: its stage was dropped
+	 * under this lock, so nothing may be staged after that.
+	 */
+	if (unlikely(!READ_ONCE(v->live))) {
+		pktpool_vdev_dropped(v, skb->len, PKTPOOL_VDEV_DROP_NO_DAEMON);
+		kfree_skb(skb);
+		return;
+	}
 	if (v->staged >= v->cfg.queue_max) {
 		if (v->cfg.policy == PKTPOOL_VDEV_POLICY_TAIL || !v->staged) {
 			pktpool_vdev_dropped(v, skb->len,

@@ -43,7 +43,10 @@
  * staged packets are dropped and counted in dropped_no_daemon.
  *
  * Generic netlink family PKTPOOL_VDEV_GENL_NAME: new and del need
- * CAP_NET_ADMIN in the namespace; get (and dump) is open to everyone.
+ * CAP_NET_ADMIN (in the initial user namespace: a region is the
+ * machine's); get (and dump) is open to everyone. The device trusts the
+ * region's owner with its traffic: bind it only to a region whose owner
+ * (pktpoolctl region show) you trust.
  * The device lives in the namespace of the socket that made it; `ip link
  * del` removes it too. Documented in
  * Documentation/netlink/specs/pktpool_vdev.yaml.
