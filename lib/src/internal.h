@@ -42,9 +42,7 @@
 #define PKTPOOL_MAGIC		0x314c4f4f50544b50ull	/* "PKTPOOL1" */
 /* In magic while one process lays the header out; see hdr_claim(). */
 #define PKTPOOL_MAGIC_CLAIMED	0x2e2e2e4c4f4f504bull	/* "KPOOL..." */
-#define PKTPOOL_LAYOUT_VERSION	4u	/* 4: statistics bases, debug records and
-				 * guards; 3: rx, fill, tx rings; 2: 128-bit
-				 * head, entry locks */
+#define PKTPOOL_LAYOUT_VERSION	3u	/* 3: rx, fill, tx rings; 2: 128-bit head, entry locks */
 #define PKTPOOL_PAGE		4096u
 #define PKTPOOL_HDR_SIZE	PKTPOOL_PAGE
 #define PKTPOOL_CTRL_SIZE	16384u		/* = PKTPOOL_REGION_CTRL_SIZE */
@@ -243,22 +241,7 @@ struct pktpool__hdr {
 	_Atomic uint64_t shared_failures;	/* no thread cache entry */
 	/* 192: creator's name, for tools. */
 	char name[PKTPOOL_NAME_MAX];
-	uint8_t __pad3[256 - 192 - PKTPOOL_NAME_MAX];
-	/*
-	 * 256: statistics reset (stats.c). The counters themselves are
-	 * summed from every thread cache and only ever grow; a reset stores
-	 * here what the sums were, and readers subtract (clamping at 0). So
-	 * a reset writes nothing a thread owns and costs the fast path
-	 * nothing.
-	 */
-	_Atomic uint64_t base_allocs;
-	_Atomic uint64_t base_frees;
-	_Atomic uint64_t base_failures;
-	_Atomic uint64_t base_errors;
-	_Atomic uint64_t base_reclaimed;
-	_Atomic int64_t reset_time;		/* CLOCK_REALTIME s, 0: never */
-	_Atomic uint32_t resets;
-	uint8_t __pad5[1024 - 256 - 52];
+	uint8_t __pad3[1024 - 192 - PKTPOOL_NAME_MAX];
 	/* 1024: process table. */
 	struct pktpool__proc proc[PKTPOOL_PROCS_MAX];
 	uint8_t __pad4[PKTPOOL_HDR_SIZE - 1024 -
@@ -268,7 +251,6 @@ struct pktpool__hdr {
 _Static_assert(sizeof(struct pktpool__proc) == 32, "proc entry size");
 _Static_assert(offsetof(struct pktpool__hdr, head) == 64, "head line");
 _Static_assert(offsetof(struct pktpool__hdr, peak) == 128, "counter line");
-_Static_assert(offsetof(struct pktpool__hdr, base_allocs) == 256, "reset line");
 _Static_assert(offsetof(struct pktpool__hdr, proc) == 1024, "proc table");
 _Static_assert(sizeof(struct pktpool__hdr) == PKTPOOL_HDR_SIZE, "header");
 _Static_assert(sizeof(struct pktpool__tcache) ==
@@ -285,7 +267,6 @@ struct pktpool__region {
 	uint32_t slot_count;
 	bool sealed;			/* size cannot change under us */
 	bool unnamed;			/* made nameless, publish() names it */
-	bool rdonly;			/* in: open for reading only */
 	uint32_t id;			/* kernel region id */
 	char name[PKTPOOL_NAME_MAX];	/* kernel: the region's name */
 };
@@ -324,8 +305,6 @@ struct pktpool__priv {
 	struct pktpool_layout lay;
 	_Atomic uint32_t *next;		/* per-slot links */
 	_Atomic uint8_t *tag;		/* per-slot tags */
-	_Atomic uint8_t *dbg;		/* per-slot debug state (DBG_*), in
-					 * the meta's spare bytes */
 	struct pktpool__tcache *tcache;	/* PKTPOOL_THREADS_MAX entries */
 	int fd;
 	int lockfd;			/* this process's own open file
@@ -339,8 +318,6 @@ struct pktpool__priv {
 	bool live;
 	bool debug;
 	bool nocache;
-	bool rdonly;			/* PKTPOOL_F_RDONLY: mapped read-only,
-					 * no process entry; reads only */
 	uint32_t batch;			/* slots per refill/drain */
 	pktpool_error_fn errfn;
 	void *errarg;
@@ -367,10 +344,7 @@ extern unsigned int pktpool__fork_gen;
  */
 void pktpool__lock_take(int *cancel_state);
 void pktpool__lock_give(int cancel_state);
-/* A live handle that may write the region: -EPERM for a read-only one. */
 int pktpool__handle_get(const struct pktpool *p, struct pktpool__priv **pv);
-/* A live handle, read-only ones included: for calls that only read. */
-int pktpool__handle_get_ro(const struct pktpool *p, struct pktpool__priv **pv);
 int pktpool__handle_alloc(struct pktpool **out);
 void pktpool__handle_free(struct pktpool *p);
 
@@ -389,7 +363,6 @@ int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 
 /* cache.c */
 int pktpool__register(struct pktpool *p);
-void *pktpool__alloc_at(struct pktpool *p, const void *site);
 struct pktpool__tcache *pktpool__thread_cache(struct pktpool *p, int *err);
 struct pktpool__tcache *pktpool__thread_cache_peek(struct pktpool *p);
 int pktpool__drain_all_local(struct pktpool *p);
@@ -408,15 +381,6 @@ int pktpool__lock_try(struct pktpool__priv *pv, uint32_t byte);
 void pktpool__lock_drop(struct pktpool__priv *pv, uint32_t byte);
 #define LOCK_LAYOUT_BYTE	64	/* entries use bytes 0..62 */
 
-/* stats.c */
-struct pktpool__totals {
-	uint64_t allocs, frees, failures, errors, reclaimed, cached;
-	uint32_t threads;
-};
-void pktpool__totals(struct pktpool__priv *pv, struct pktpool__totals *t);
-int pktpool__stats(struct pktpool *p, struct pktpool__priv *pv,
-		   struct pktpool_stats *st);
-
 /* debug.c */
 PKTPOOL_COLD int pktpool__report(struct pktpool *p, int err,
 				 const char *fmt, ...)
@@ -425,44 +389,6 @@ void pktpool__poison(struct pktpool *p, uint32_t idx);
 void pktpool__poison_all(struct pktpool__priv *pv);
 int pktpool__poison_check(struct pktpool *p, uint32_t idx);
 bool pktpool__env_debug(void);
-
-/*
- * Debug records (leak hunting). Every slot a debug handle hands out ends
- * in PKTPOOL_DEBUG_TRAILER bytes the user does not get: guard bytes right
- * after the usable size, then who allocated it and where. It lives in the
- * slot because nothing else has room for it: the kernel fixes the meta
- * size of its regions at 8 bytes a slot, of which 3 are spare; one of
- * those (dbg[]) says what the trailer holds. Every field is a label for
- * tools, written by a process that may lie: checked where it is read.
- */
-#define PKTPOOL_GUARD_BYTE	0xfdu
-#define PKTPOOL_GUARD_LEN	8u
-struct pktpool__dbg_rec {
-	uint8_t guard[PKTPOOL_GUARD_LEN];
-	uint64_t site;			/* return address of the alloc call */
-	uint64_t time_ns;		/* CLOCK_MONOTONIC_COARSE at the alloc */
-	int32_t pid;			/* allocating process and thread */
-	int32_t tid;
-};
-_Static_assert(sizeof(struct pktpool__dbg_rec) == PKTPOOL_DEBUG_TRAILER,
-	       "debug trailer");
-
-enum {
-	DBG_NONE = 0,		/* no trailer (free, or not a debug alloc) */
-	DBG_ARMED,		/* guard and record written at hand out */
-	DBG_UNGUARDED,		/* record written, then the slot went to a
-				 * ring: the kernel may fill all of it */
-	DBG_QUARANTINE,		/* guard found broken at free: kept out */
-};
-
-void pktpool__debug_record(struct pktpool *p, uint32_t idx, const void *site,
-			   pid_t tid);
-int pktpool__guard_check(struct pktpool *p, uint32_t idx);
-void pktpool__debug_unguard(struct pktpool *p, uint32_t idx);
-static inline void pktpool__debug_clear(struct pktpool__priv *pv, uint32_t idx)
-{
-	atomic_store_explicit(&pv->dbg[idx], DBG_NONE, memory_order_relaxed);
-}
 
 static inline void *slot_ptr(const struct pktpool *p, uint32_t idx)
 {

@@ -223,15 +223,14 @@ struct gather {
 static void gather_flush(struct gather *g)
 {
 	struct pktpool__priv *pv = g->p->priv;
-	uint32_t i;
 	int err;
 
 	if (!g->n)
 		return;
-	for (i = 0; i < g->n; i++) {
-		/* a quarantined slot too: the poison makes it whole */
-		pktpool__debug_clear(pv, g->idx[i]);
-		if (pv->debug)
+	if (pv->debug) {
+		uint32_t i;
+
+		for (i = 0; i < g->n; i++)
 			pktpool__poison(g->p, g->idx[i]);
 	}
 	if (!g->tc)
