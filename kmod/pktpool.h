@@ -80,9 +80,10 @@ struct pktpool_params {
 	 * Region-backed pools, optional: whether some file has the region
 	 * attached for writing (its daemon). Called once from
 	 * pktpool_create() with the state then, and on each change; when
-	 * the last writer goes the kernel takes the rings back first (slots
-	 * on the rings are userspace's again). Process context, it may
-	 * sleep; it must not create or destroy pools.
+	 * the last writer of a region with a tx_any pool goes, the kernel
+	 * takes the rings back first (slots on the rings are userspace's
+	 * again). Process context, it may sleep; it must not create or
+	 * destroy pools.
 	 */
 	void (*live)(void *arg, bool live);
 };

@@ -24,8 +24,10 @@
  *
  * Liveness: the ring is live while some file has the region attached for
  * writing. When the last such file goes (its process detached or died)
- * the kernel takes the ring back (pktpool_ring_reset()) so that whoever
- * attaches next starts clean, and tells its users (their live callback).
+ * the kernel tells its users (their live callback) and, on a region that
+ * carries a device (a tx_any user), takes the ring back
+ * (pktpool_ring_reset()) so that the daemon that attaches next starts
+ * clean.
  *
  * Lock order: pktpool_ring_mutex, ring->tx_mutex, ring->lock.
  */
@@ -654,7 +656,12 @@ void pktpool_ring_liveness(struct pktpool_region *r)
 	if (ring && ring->live != live) {
 		ring->live = live;
 		mutex_lock(&ring->tx_mutex);
-		if (!live)
+		/*
+		 * A region that carries a device (a catch-all user) starts
+		 * its next daemon clean; a capture's slots stay with the
+		 * kernel, which keeps filling them for the next reader.
+		 */
+		if (!live && ring->tx_any)
 			pktpool_ring_reset(ring);
 		list_for_each_entry(user, &ring->user_list, node)
 			if (user->live)

@@ -38,7 +38,7 @@
  *
  * Carrier: up while some file has the region attached for writing (the
  * daemon), down when the last one detaches or its process dies; the
- * kernel then takes the rings back (see "Rings": the daemon that comes
+ * kernel then takes the region's rings back (the daemon that comes
  * next starts with every slot but those the kernel is filling), and
  * staged packets are dropped and counted in dropped_no_daemon.
  *
