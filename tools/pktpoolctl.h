@@ -16,6 +16,7 @@
  *   pktpoolctl_why.c      which rule a refused create or set broke
  *   pktpoolctl_nf.c       nf: pktpool_nf.ko's bindings, its own family
  *   pktpoolctl_vdev.c     vdev: pktpool_vdev.ko's devices, its own family
+ *   pktpoolctl_genl.c     the generic netlink client nf and vdev share
  *
  * The device and netlink layers never print; they return 0 or -errno and
  * leave the kernel's extack in struct pctl_nl for the error layer. The

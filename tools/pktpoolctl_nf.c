@@ -23,16 +23,7 @@
 #include <linux/pktpool_nf.h>
 
 #include "pktpoolctl.h"
-
-#define NF_BUF	16384
-
-struct nf_sock {
-	struct mnl_socket *sock;
-	__u32 portid, seq;
-	__u16 family;
-	char ext[256];		/* the kernel's extack message, if any */
-	char buf[NF_BUF];
-};
+#include "pktpoolctl_genl.h"
 
 struct nf_rec {
 	__u32 id, mark, mask, snaplen;
@@ -54,146 +45,7 @@ static const char *const hooks[] = {
 	[NF_INET_POST_ROUTING] = "postrouting",
 };
 
-static struct nlmsghdr *nf_req(struct nf_sock *s, char *buf, __u16 type,
-			       __u8 cmd, __u16 flags)
-{
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-
-	memset(buf, 0, 1024);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++s->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = type == GENL_ID_CTRL ? 1 : PKTPOOL_NF_GENL_VERSION;
-	return nlh;
-}
-
-/* One request: the socket, and what to do with each data message. */
-struct nf_call {
-	struct nf_sock *s;
-	mnl_cb_t cb;
-	void *data;
-};
-
-static int nf_data_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct nf_call *c = data;
-
-	return c->cb ? c->cb(nlh, c->data) : MNL_CB_OK;
-}
-
-static int nf_err_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	struct nf_sock *s = ((struct nf_call *)data)->s;
-	const struct nlattr *attr;
-	size_t off;
-
-	if (!e->error)
-		return MNL_CB_STOP;
-	/* The extack TLVs follow the error and the (capped) request. */
-	off = sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(e->msg);
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-	    mnl_nlmsg_get_payload_len(nlh) > off) {
-		int left = (int)(mnl_nlmsg_get_payload_len(nlh) - off);
-
-		attr = (const void *)((const char *)e + off);
-		while (mnl_attr_ok(attr, left)) {
-			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-				snprintf(s->ext, sizeof(s->ext), "%s",
-					 mnl_attr_get_str(attr));
-			left -= MNL_ALIGN(attr->nla_len);
-			attr = mnl_attr_next(attr);
-		}
-	}
-	errno = -e->error;
-	return MNL_CB_ERROR;
-}
-
-static int nf_done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(void)data;
-	return MNL_CB_STOP;
-}
-
-static int nf_run(struct nf_sock *s, struct nlmsghdr *req, mnl_cb_t cb,
-		  void *data)
-{
-	/* libmnl calls no default for a type this array covers: set both. */
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_ERROR] = nf_err_cb,
-		[NLMSG_DONE] = nf_done_cb,
-	};
-	struct nf_call call = { s, cb, data };
-	ssize_t n;
-	int ret;
-
-	s->ext[0] = '\0';
-	if (mnl_socket_sendto(s->sock, req, req->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(s->sock, s->buf, sizeof(s->buf));
-		if (n < 0)
-			return -errno;
-		errno = 0;
-		ret = mnl_cb_run2(s->buf, n, req->nlmsg_seq, s->portid,
-				  nf_data_cb, &call, ctl, NLMSG_MIN_TYPE);
-		if (ret < 0)
-			return errno ? -errno : -EPROTO;
-	} while (ret > 0);
-	return 0;
-}
-
-static int family_attr(const struct nlattr *a, void *data)
-{
-	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
-		((struct nf_sock *)data)->family = mnl_attr_get_u16(a);
-	return MNL_CB_OK;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, GENL_HDRLEN, family_attr, data);
-}
-
-static int nf_open(struct nf_sock *s)
-{
-	char req[1024];
-	struct nlmsghdr *nlh;
-	int one = 1, err;
-
-	memset(s, 0, offsetof(struct nf_sock, buf));
-	s->seq = (__u32)time(NULL);
-	s->sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!s->sock)
-		return -errno;
-	if (mnl_socket_bind(s->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		mnl_socket_close(s->sock);
-		return err;
-	}
-	s->portid = mnl_socket_get_portid(s->sock);
-	mnl_socket_setsockopt(s->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(s->sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	nlh = nf_req(s, req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PKTPOOL_NF_GENL_NAME);
-	err = nf_run(s, nlh, family_cb, s);
-	if (!err && !s->family)
-		err = -ENOENT;
-	if (err)
-		mnl_socket_close(s->sock);
-	return err;
-}
-
-static int nf_fail(struct nf_sock *s, const char *what, int err)
+static int nf_fail(struct pctl_genl *s, const char *what, int err)
 {
 	if (err == -ENOENT && !s->family)
 		fprintf(stderr, "%s: %s: pktpool_nf is not loaded (modprobe pktpool_nf)\n",
@@ -379,7 +231,7 @@ static int parse_u32(const char *s, __u32 *v)
 	return 0;
 }
 
-static int nf_bind(struct nf_sock *s, int argc, char **argv)
+static int nf_bind(struct pctl_genl *s, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "family", required_argument, NULL, 'f' },
@@ -399,7 +251,7 @@ static int nf_bind(struct nf_sock *s, int argc, char **argv)
 			    "[--fail-open]";
 	__u8 action = PKTPOOL_NF_ACTION_COPY, fail_open = 0;
 	__u32 queue_max = 0, timeout_ms = 0;
-	char req[1024];
+	char req[PCTL_GENL_REQ];
 	struct nlmsghdr *nlh;
 	struct nf_rec r = { 0 };
 	int family = -1, hook = -1, c, err;
@@ -484,7 +336,7 @@ static int nf_bind(struct nf_sock *s, int argc, char **argv)
 	if (strlen(argv[optind]) >= PKTPOOL_NAME_MAX)
 		return pctl_usage_error("region name too long: '%s'", argv[optind]);
 
-	nlh = nf_req(s, req, s->family, PKTPOOL_NF_CMD_BIND, NLM_F_ACK);
+	nlh = pctl_genl_req(s, req, s->family, PKTPOOL_NF_CMD_BIND, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, PKTPOOL_NF_A_BIND_REGION, argv[optind]);
 	mnl_attr_put_u8(nlh, PKTPOOL_NF_A_BIND_FAMILY, (__u8)family);
 	mnl_attr_put_u8(nlh, PKTPOOL_NF_A_BIND_HOOK, (__u8)hook);
@@ -500,7 +352,7 @@ static int nf_bind(struct nf_sock *s, int argc, char **argv)
 	if (timeout_ms)
 		mnl_attr_put_u32(nlh, PKTPOOL_NF_A_BIND_TIMEOUT_MS, timeout_ms);
 	mnl_attr_put_u8(nlh, PKTPOOL_NF_A_BIND_FAIL_OPEN, fail_open);
-	err = nf_run(s, nlh, bind_reply_cb, &r);
+	err = pctl_genl_run(s, nlh, bind_reply_cb, &r);
 	if (err)
 		return nf_fail(s, "nf bind", err);
 	printf("%u\n", r.id);
@@ -510,8 +362,8 @@ static int nf_bind(struct nf_sock *s, int argc, char **argv)
 int pctl_cmd_nf(struct ctl *ctl, int argc, char **argv)
 {
 	struct nf_list l = { .json = ctl->json };
-	struct nf_sock *s;
-	char req[1024];
+	struct pctl_genl *s;
+	char req[PCTL_GENL_REQ];
 	struct nlmsghdr *nlh;
 	__u32 id;
 	int err, ret;
@@ -523,7 +375,7 @@ int pctl_cmd_nf(struct ctl *ctl, int argc, char **argv)
 		fprintf(stderr, "%s: nf: %s\n", pctl_prog, strerror(ENOMEM));
 		return EXIT_FAIL;
 	}
-	err = nf_open(s);
+	err = pctl_genl_open(s, PKTPOOL_NF_GENL_NAME, PKTPOOL_NF_GENL_VERSION);
 	if (err) {
 		ret = nf_fail(s, "nf", err);
 		free(s);
@@ -535,25 +387,25 @@ int pctl_cmd_nf(struct ctl *ctl, int argc, char **argv)
 		if (argc != 3 || parse_u32(argv[2], &id) || !id) {
 			ret = pctl_usage_error("usage: %s nf unbind ID", pctl_prog);
 		} else {
-			nlh = nf_req(s, req, s->family, PKTPOOL_NF_CMD_UNBIND,
+			nlh = pctl_genl_req(s, req, s->family, PKTPOOL_NF_CMD_UNBIND,
 				     NLM_F_ACK);
 			mnl_attr_put_u32(nlh, PKTPOOL_NF_A_BIND_ID, id);
-			err = nf_run(s, nlh, NULL, NULL);
+			err = pctl_genl_run(s, nlh, NULL, NULL);
 			ret = err ? nf_fail(s, "nf unbind", err) : EXIT_OK;
 		}
 	} else if (!strcmp(argv[1], "list") && argc == 2) {
-		nlh = nf_req(s, req, s->family, PKTPOOL_NF_CMD_GET,
+		nlh = pctl_genl_req(s, req, s->family, PKTPOOL_NF_CMD_GET,
 			     NLM_F_DUMP);
 		if (l.json)
 			printf("[");
-		err = nf_run(s, nlh, list_cb, &l);
+		err = pctl_genl_run(s, nlh, list_cb, &l);
 		if (l.json)
 			printf("]\n");
 		ret = err ? nf_fail(s, "nf list", err) : EXIT_OK;
 	} else {
 		ret = pctl_usage_error("usage: %s nf bind|unbind|list ...", pctl_prog);
 	}
-	mnl_socket_close(s->sock);
+	pctl_genl_close(s);
 	free(s);
 	return ret;
 }

@@ -25,17 +25,7 @@
 #include <linux/pktpool_vdev.h>
 
 #include "pktpoolctl.h"
-
-#define VDEV_BUF	16384
-#define VDEV_REQ	1024
-
-struct vdev_sock {
-	struct mnl_socket *sock;
-	__u32 portid, seq;
-	__u16 family;
-	char ext[256];		/* the kernel's extack message, if any */
-	char buf[VDEV_BUF];
-};
+#include "pktpoolctl_genl.h"
 
 /* One device as the kernel described it; have bit N: attribute N came. */
 struct vdev_rec {
@@ -79,157 +69,8 @@ static const char *policy_name(__u8 p)
 	return "unknown";
 }
 
-/* Requests, acks and extended acks (as pktpoolctl_nf.c) */
-
-static struct nlmsghdr *vdev_req(struct vdev_sock *s, char *buf, __u16 type,
-				 __u8 cmd, __u16 flags)
-{
-	struct nlmsghdr *nlh;
-	struct genlmsghdr *g;
-
-	memset(buf, 0, VDEV_REQ);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = ++s->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = type == GENL_ID_CTRL ? 1 : PKTPOOL_VDEV_GENL_VERSION;
-	return nlh;
-}
-
-struct vdev_call {
-	struct vdev_sock *s;
-	mnl_cb_t cb;
-	void *data;
-};
-
-static int data_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct vdev_call *c = data;
-
-	return c->cb ? c->cb(nlh, c->data) : MNL_CB_OK;
-}
-
-static int err_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	struct vdev_sock *s = ((struct vdev_call *)data)->s;
-	const struct nlattr *attr;
-	size_t off;
-	int left;
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	if (!e->error)
-		return MNL_CB_STOP;
-	/* The extack TLVs follow the error and the (capped) request. */
-	off = sizeof(*e);
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(e->msg);
-	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) &&
-	    mnl_nlmsg_get_payload_len(nlh) > off) {
-		left = (int)(mnl_nlmsg_get_payload_len(nlh) - off);
-		attr = (const void *)((const char *)e + off);
-		while (mnl_attr_ok(attr, left)) {
-			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-				snprintf(s->ext, sizeof(s->ext), "%s",
-					 mnl_attr_get_str(attr));
-			left -= MNL_ALIGN(attr->nla_len);
-			attr = mnl_attr_next(attr);
-		}
-	}
-	errno = -e->error;
-	return MNL_CB_ERROR;
-}
-
-static int done_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(void)data;
-	return MNL_CB_STOP;
-}
-
-static int vdev_run(struct vdev_sock *s, struct nlmsghdr *req, mnl_cb_t cb,
-		    void *data)
-{
-	/* libmnl calls no default for a type this array covers: set both. */
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
-		[NLMSG_ERROR] = err_cb,
-		[NLMSG_DONE] = done_cb,
-	};
-	struct vdev_call call = { s, cb, data };
-	ssize_t n;
-	int ret;
-
-	s->ext[0] = '\0';
-	if (mnl_socket_sendto(s->sock, req, req->nlmsg_len) < 0)
-		return -errno;
-	do {
-		n = mnl_socket_recvfrom(s->sock, s->buf, sizeof(s->buf));
-		if (n < 0)
-			return -errno;
-		errno = 0;
-		ret = mnl_cb_run2(s->buf, n, req->nlmsg_seq, s->portid,
-				  data_cb, &call, ctl, NLMSG_MIN_TYPE);
-		if (ret < 0)
-			return errno ? -errno : -EPROTO;
-	} while (ret > 0);
-	return 0;
-}
-
-static int family_attr(const struct nlattr *a, void *data)
-{
-	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
-		((struct vdev_sock *)data)->family = mnl_attr_get_u16(a);
-	return MNL_CB_OK;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, GENL_HDRLEN, family_attr, data);
-}
-
-/* A socket with the family resolved: -ENOENT when the module is out. */
-static int vdev_open(struct vdev_sock *s)
-{
-	char req[VDEV_REQ];
-	struct nlmsghdr *nlh;
-	int one = 1, err;
-
-	memset(s, 0, offsetof(struct vdev_sock, buf));
-	s->seq = (__u32)time(NULL);
-	s->sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!s->sock)
-		return -errno;
-	if (mnl_socket_bind(s->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		mnl_socket_close(s->sock);
-		s->sock = NULL;
-		return err;
-	}
-	s->portid = mnl_socket_get_portid(s->sock);
-	/* Best effort: old kernels only lose the messages. */
-	mnl_socket_setsockopt(s->sock, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(s->sock, NETLINK_CAP_ACK, &one, sizeof(one));
-	nlh = vdev_req(s, req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, PKTPOOL_VDEV_GENL_NAME);
-	err = vdev_run(s, nlh, family_cb, s);
-	if (!err && !s->family)
-		err = -ENOENT;
-	if (err) {
-		mnl_socket_close(s->sock);
-		s->sock = NULL;
-	}
-	return err;
-}
-
 /* One line "pktpoolctl: WHAT: ...", then the kernel's words; EXIT_FAIL. */
-static int vdev_fail(struct vdev_sock *s, const char *what, const char *dev,
+static int vdev_fail(struct pctl_genl *s, const char *what, const char *dev,
 		     int err)
 {
 	char obj[64] = "";
@@ -609,14 +450,14 @@ static int parse_args(struct ctl *ctl, int argc, char **argv,
 
 /* Commands */
 
-static int vdev_add(struct vdev_sock *s, const struct vdev_args *a)
+static int vdev_add(struct pctl_genl *s, const struct vdev_args *a)
 {
 	struct vdev_rec r = { 0 };
-	char req[VDEV_REQ];
+	char req[PCTL_GENL_REQ];
 	struct nlmsghdr *nlh;
 	int err;
 
-	nlh = vdev_req(s, req, s->family, PKTPOOL_VDEV_CMD_NEW, NLM_F_ACK);
+	nlh = pctl_genl_req(s, req, s->family, PKTPOOL_VDEV_CMD_NEW, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, PKTPOOL_VDEV_A_IFNAME, a->ifname);
 	mnl_attr_put_strz(nlh, PKTPOOL_VDEV_A_REGION, a->region);
 	if (a->mtu)
@@ -625,7 +466,7 @@ static int vdev_add(struct vdev_sock *s, const struct vdev_args *a)
 		mnl_attr_put_u32(nlh, PKTPOOL_VDEV_A_QUEUE_MAX, a->queue_max);
 	if (a->policy)
 		mnl_attr_put_u8(nlh, PKTPOOL_VDEV_A_POLICY, a->policy);
-	err = vdev_run(s, nlh, new_reply_cb, &r);
+	err = pctl_genl_run(s, nlh, new_reply_cb, &r);
 	if (err == -ENOENT) {
 		pctl_err("creating device '%s': no region '%s' (see '%s region list')",
 			 a->ifname, a->region, pctl_prog);
@@ -652,30 +493,30 @@ static __u32 ifindex_of(const char *ifname, const char *what)
 	return i;
 }
 
-static int vdev_del(struct vdev_sock *s, const struct vdev_args *a)
+static int vdev_del(struct pctl_genl *s, const struct vdev_args *a)
 {
-	char req[VDEV_REQ];
+	char req[PCTL_GENL_REQ];
 	struct nlmsghdr *nlh;
 	__u32 ifindex = ifindex_of(a->ifname, "deleting device");
 	int err;
 
 	if (!ifindex)
 		return EXIT_FAIL;
-	nlh = vdev_req(s, req, s->family, PKTPOOL_VDEV_CMD_DEL, NLM_F_ACK);
+	nlh = pctl_genl_req(s, req, s->family, PKTPOOL_VDEV_CMD_DEL, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, PKTPOOL_VDEV_A_IFINDEX, ifindex);
-	err = vdev_run(s, nlh, NULL, NULL);
+	err = pctl_genl_run(s, nlh, NULL, NULL);
 	if (err)
 		return vdev_fail(s, "deleting device", a->ifname, err);
 	printf("deleted device '%s' (ifindex %u)\n", a->ifname, ifindex);
 	return EXIT_OK;
 }
 
-static int vdev_get(struct ctl *ctl, struct vdev_sock *s,
+static int vdev_get(struct ctl *ctl, struct pctl_genl *s,
 		    const struct vdev_args *a)
 {
 	struct vdev_list l = { 0 };
 	struct pctl_json j;
-	char req[VDEV_REQ];
+	char req[PCTL_GENL_REQ];
 	struct nlmsghdr *nlh;
 	__u32 ifindex = 0;
 	size_t i;
@@ -685,14 +526,14 @@ static int vdev_get(struct ctl *ctl, struct vdev_sock *s,
 		ifindex = ifindex_of(a->ifname, "reading device");
 		if (!ifindex)
 			return EXIT_FAIL;
-		nlh = vdev_req(s, req, s->family, PKTPOOL_VDEV_CMD_GET,
+		nlh = pctl_genl_req(s, req, s->family, PKTPOOL_VDEV_CMD_GET,
 			       NLM_F_ACK);
 		mnl_attr_put_u32(nlh, PKTPOOL_VDEV_A_IFINDEX, ifindex);
 	} else {
-		nlh = vdev_req(s, req, s->family, PKTPOOL_VDEV_CMD_GET,
+		nlh = pctl_genl_req(s, req, s->family, PKTPOOL_VDEV_CMD_GET,
 			       NLM_F_DUMP);
 	}
-	err = vdev_run(s, nlh, collect_cb, &l);
+	err = pctl_genl_run(s, nlh, collect_cb, &l);
 	if (!err && a->ifname && !l.nr)
 		err = -ENODATA;
 	if (err) {
@@ -722,7 +563,7 @@ static int vdev_get(struct ctl *ctl, struct vdev_sock *s,
 int pctl_cmd_vdev(struct ctl *ctl, int argc, char **argv)
 {
 	struct vdev_args a;
-	struct vdev_sock *s;
+	struct pctl_genl *s;
 	int err, ret;
 
 	err = parse_args(ctl, argc, argv, &a);
@@ -733,7 +574,8 @@ int pctl_cmd_vdev(struct ctl *ctl, int argc, char **argv)
 		pctl_err("vdev: %s", strerror(ENOMEM));
 		return EXIT_FAIL;
 	}
-	err = vdev_open(s);
+	err = pctl_genl_open(s, PKTPOOL_VDEV_GENL_NAME,
+			     PKTPOOL_VDEV_GENL_VERSION);
 	if (err) {
 		ret = vdev_fail(s, "vdev", NULL, err);
 		free(s);
@@ -749,7 +591,7 @@ int pctl_cmd_vdev(struct ctl *ctl, int argc, char **argv)
 	default:
 		ret = vdev_get(ctl, s, &a);
 	}
-	mnl_socket_close(s->sock);
+	pctl_genl_close(s);
 	free(s);
 	return ret;
 }
