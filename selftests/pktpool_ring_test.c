@@ -21,6 +21,7 @@
 /* The harness and TEST() bodies have parameters plain tests never use. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
+#include "pktpool_util.h"
 #include "pktpool_test.h"
 
 #define SLOTS	64
@@ -38,26 +39,16 @@ FIXTURE(ring) {
 
 FIXTURE_SETUP(ring)
 {
+	char name[PKTPOOL_NAME_MAX];
+
 	self->mem = MAP_FAILED;
 	self->tfd = open(PKTPOOL_TEST_DEVICE, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->tfd);
 	self->fd = open(PKTPOOL_DEVICE, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
-	memset(&self->c, 0, sizeof(self->c));
-	self->c.size = sizeof(self->c);
-	snprintf(self->c.name, sizeof(self->c.name), "ring%d", (int)getpid());
-	self->c.slot_size = 2048;
-	self->c.slot_count = SLOTS;
-	self->c.node = -1;
-	self->c.mode = 0600;
-	ASSERT_EQ(0, ioctl(self->fd, PKTPOOL_IOC_REGION_CREATE, &self->c));
-	memset(&self->i, 0, sizeof(self->i));
-	self->i.size = sizeof(self->i);
-	self->i.id = self->c.id;
-	ASSERT_EQ(0, ioctl(self->fd, PKTPOOL_IOC_REGION_INFO, &self->i));
-	self->mem = mmap(NULL, self->c.mmap_size, PROT_READ | PROT_WRITE,
-			 MAP_SHARED, self->fd, self->c.mmap_offset);
-	ASSERT_NE(MAP_FAILED, self->mem);
+	snprintf(name, sizeof(name), "ring%d", (int)getpid());
+	ASSERT_EQ(0, pp_region_map(self->fd, name, 2048, SLOTS, &self->c,
+				   &self->i, &self->mem));
 	self->rx_prod = (void *)(self->mem + self->i.rx_offset + PKTPOOL_RING_PRODUCER);
 	self->rx_cons = (void *)(self->mem + self->i.rx_offset + PKTPOOL_RING_CONSUMER);
 	self->rx = (void *)(self->mem + self->i.rx_offset + PKTPOOL_REGION_RING_HDR);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
@@ -238,6 +239,40 @@ static inline int pp_read_file(const char *path, char *buf, size_t size)
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return 0;
+}
+
+/*
+ * Create region name on fd (count slots of slot_size, mode 0600, any
+ * node), read its info into i and map it read and write at *mem: 0 or
+ * -errno, with *mem MAP_FAILED when it was not mapped.
+ */
+static inline int pp_region_map(int fd, const char *name, __u32 slot_size,
+				__u32 count, struct pktpool_region_create *c,
+				struct pktpool_region_info *i,
+				unsigned char **mem)
+{
+	int err;
+
+	*mem = MAP_FAILED;
+	memset(c, 0, sizeof(*c));
+	c->size = sizeof(*c);
+	pp_copy_name(c->name, name);
+	c->slot_size = slot_size;
+	c->slot_count = count;
+	c->node = -1;
+	c->mode = 0600;
+	err = pp_ioctl(fd, PKTPOOL_IOC_REGION_CREATE, c);
+	if (err)
+		return err;
+	memset(i, 0, sizeof(*i));
+	i->size = sizeof(*i);
+	i->id = c->id;
+	err = pp_ioctl(fd, PKTPOOL_IOC_REGION_INFO, i);
+	if (err)
+		return err;
+	*mem = mmap(NULL, c->mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		    c->mmap_offset);
+	return *mem == MAP_FAILED ? -errno : 0;
 }
 
 static inline int pp_write_file(const char *path, const char *val)

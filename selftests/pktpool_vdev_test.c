@@ -35,6 +35,7 @@
 /* The harness and TEST() bodies have parameters plain tests never use. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
+#include "pktpool_util.h"
 
 #define SLOTS		32
 #define SLOT_SIZE	2048
@@ -308,6 +309,7 @@ static void map_rings(FIXTURE_DATA(vdev) *self)
 
 FIXTURE_SETUP(vdev)
 {
+	char name[PKTPOOL_NAME_MAX];
 	struct sockaddr_in at = { .sin_family = AF_INET, .sin_port = htons(PORT) };
 	char why[256];
 
@@ -319,21 +321,9 @@ FIXTURE_SETUP(vdev)
 		SKIP(return, "pktpool_vdev.ko not loaded");
 	self->fd = open(PKTPOOL_DEVICE, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
-	memset(&self->c, 0, sizeof(self->c));
-	self->c.size = sizeof(self->c);
-	snprintf(self->c.name, sizeof(self->c.name), "vd%d", (int)getpid());
-	self->c.slot_size = SLOT_SIZE;
-	self->c.slot_count = SLOTS;
-	self->c.node = -1;
-	self->c.mode = 0600;
-	ASSERT_EQ(0, ioctl(self->fd, PKTPOOL_IOC_REGION_CREATE, &self->c));
-	memset(&self->i, 0, sizeof(self->i));
-	self->i.size = sizeof(self->i);
-	self->i.id = self->c.id;
-	ASSERT_EQ(0, ioctl(self->fd, PKTPOOL_IOC_REGION_INFO, &self->i));
-	self->mem = mmap(NULL, self->c.mmap_size, PROT_READ | PROT_WRITE,
-			 MAP_SHARED, self->fd, self->c.mmap_offset);
-	ASSERT_NE(MAP_FAILED, self->mem);
+	snprintf(name, sizeof(name), "vd%d", (int)getpid());
+	ASSERT_EQ(0, pp_region_map(self->fd, name, SLOT_SIZE, SLOTS, &self->c,
+				   &self->i, &self->mem));
 	map_rings(self);
 	snprintf(self->ifname, sizeof(self->ifname), "ppt%d", (int)getpid() % 10000);
 	ASSERT_EQ(0, vdev_new(self, self->c.name, self->ifname, 0, ~0U, 0, why))
