@@ -614,7 +614,8 @@ static inline int pktpool_free_bulk(struct pktpool *p,
  *   rx    kernel -> user: descriptors of slots the kernel filled (a copied
  *         packet, or one queued for a verdict)
  *   fill  user -> kernel: indices of free slots the kernel may fill
- *   tx    user -> kernel: verdicts on queued packets (same descriptors)
+ *   tx    user -> kernel: verdicts on queued packets, or packets for a
+ *         pktpool_vdev device (same descriptors)
  * A slot belongs to userspace until it is put on the fill ring (or on tx
  * with a verdict); it comes back on rx, with a packet, or with
  * PKTPOOL_DESC_F_RETURNED and len 0 when the kernel's last user of the

@@ -204,8 +204,9 @@ struct pktpool_region_create {
  *   rx    kernel -> user: struct pktpool_desc, slots the kernel filled
  *         (a captured packet, or one waiting for a verdict)
  *   fill  user -> kernel: __u32 slot indices the user gives the kernel
- *   tx    user -> kernel: struct pktpool_desc, verdicts on queued packets;
- *         read only on PKTPOOL_IOC_REGION_KICK (NEED_WAKEUP stays set)
+ *   tx    user -> kernel: struct pktpool_desc, verdicts on queued packets,
+ *         or packets for a device (linux/pktpool_vdev.h); read only on
+ *         PKTPOOL_IOC_REGION_KICK (NEED_WAKEUP stays set)
  * Ring bytes: PKTPOOL_REGION_RING_HDR + ring_entries * entry size, rounded
  * up to a page; rx first, then fill, then tx (pktpool_region_info has the
  * offsets). In a ring's header the producer index is the __u32 at
@@ -227,10 +228,15 @@ struct pktpool_region_create {
  * holds, a producer more than ring_entries ahead of the consumer, or a
  * verdict for an unknown id or the wrong slot is counted in ring_invalid
  * and skipped. A slot comes back to userspace on the rx ring, and goes to
- * the kernel again with a verdict on the tx ring or on the fill ring.
- * When the last kernel user of a region goes, the slots the kernel still
- * held unused come back on the rx ring with PKTPOOL_DESC_F_RETURNED and
- * len 0: no slot given to the kernel is ever lost to its process.
+ * the kernel again with a verdict on the tx ring or on the fill ring. A
+ * tx entry for a region that carries a device comes back at once on rx
+ * with PKTPOOL_DESC_F_RETURNED and len 0 (a completion). When the last
+ * kernel user of a region goes, the slots the kernel still held unused
+ * come back on the rx ring the same way: no slot given to the kernel is
+ * ever lost to its process. On a region that carries a device, when the
+ * last file attached for writing goes the kernel forgets what was on the
+ * rings and every slot it is not filling is userspace's again.
+
  *
  * Wakeups: poll()/epoll on the file says EPOLLIN when an attached
  * region's rx ring has entries. The kernel sets PKTPOOL_RING_F_NEED_WAKEUP
