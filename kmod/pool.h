@@ -21,9 +21,11 @@ struct pktpool_pcpu;
  * in use always equals the effective limit. A CPU spends its own credit on
  * the fast path and returns to the global counter only in batches, so the
  * limit is exact without a shared atomic per allocation. An unlimited pool
- * simply has a limit no one reaches.
+ * simply has a limit no one reaches. See pcpu.c.
  */
 #define PKTPOOL_UNLIMITED	(LONG_MAX / 4)
+
+#define PKTPOOL_PCPU_CACHE	64	/* free objects a CPU keeps per pool */
 
 struct pktpool {
 	/* Read on every allocation; written only by configuration. */
@@ -31,7 +33,8 @@ struct pktpool {
 	const struct pktpool_class *class;
 	bool debug;		/* track objects, check every free */
 	bool reserve_low;	/* frees top up the reserve first */
-	unsigned int batch;	/* credits taken from avail at once */
+	unsigned int batch;	/* credits taken from avail at once, 0: tight */
+	unsigned int batch_max;	/* batch far from the limit */
 
 	/* Shared between CPUs, touched on slow paths only. */
 	atomic_long_t avail ____cacheline_aligned_in_smp;
@@ -42,6 +45,10 @@ struct pktpool {
 	unsigned int reserve_count;
 	unsigned int reserve_target;
 	struct xarray objs;	/* debug: objects out, by address */
+
+	/* The shrinker's view, under pktpool_pools_lock (see reclaim.c). */
+	unsigned long shrink_allocs;	/* allocations when it last looked */
+	bool shrink_idle;		/* none since the look before */
 
 	/* Netlink alerts (limit reached, reserve used), see netlink.c. */
 	unsigned long ntf_pending;
@@ -88,6 +95,10 @@ void pktpool_pcpu_exit(struct pktpool *pool);
 void pktpool_pcpu_set_limit(struct pktpool *pool, u64 old_limit, u64 limit);
 void pktpool_pcpu_stats(struct pktpool *pool, struct pktpool_stats *s);
 long pktpool_in_use(struct pktpool *pool);
+unsigned long pktpool_pcpu_cached(struct pktpool *pool);
+unsigned long pktpool_pcpu_allocs(struct pktpool *pool);
+unsigned int pktpool_pcpu_drain(struct pktpool *pool, int cpu, void **buf);
+void pktpool_pcpu_dead(struct pktpool *pool, int cpu);
 void pktpool_peak_update(struct pktpool *pool, long in_use);
 
 /* The reserve, in pool.c. */
