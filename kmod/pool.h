@@ -31,6 +31,7 @@ struct pktpool {
 	/* Read on every allocation; written only by configuration. */
 	struct pktpool_pcpu __percpu *pcpu;
 	const struct pktpool_class *class;
+	struct pktpool_ring *ring;	/* region-backed pools, else NULL */
 	bool debug;		/* track objects, check every free */
 	bool reserve_low;	/* frees top up the reserve first */
 	unsigned int batch;	/* credits taken from avail at once, 0: tight */
@@ -67,7 +68,6 @@ struct pktpool {
 
 	/* Region-backed pools: where the objects come from. */
 	struct pktpool_region *region;
-	struct pktpool_ring *ring;
 	struct pktpool_ring_user ring_user;	/* its tx callback */
 	atomic_long_t ring_out;	/* objects the pool's users hold */
 };
