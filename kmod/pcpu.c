@@ -1022,4 +1022,11 @@ void pktpool_pcpu_stats(struct pktpool *pool, struct pktpool_stats *s)
 		s->cached += READ_ONCE(pc->count);
 	}
 	s->in_use = s->allocs > s->frees ? s->allocs - s->frees : 0;
+	/* Per-CPU counters only grow: the sums are at least the bases. */
+	s->fail_limit -= min_t(u64, s->fail_limit,
+			       READ_ONCE(pool->base_fail_limit));
+	s->fail_nomem -= min_t(u64, s->fail_nomem,
+			       READ_ONCE(pool->base_fail_nomem));
+	s->reserve_hits -= min_t(u64, s->reserve_hits,
+				 READ_ONCE(pool->base_reserve_hits));
 }

@@ -41,6 +41,10 @@ struct pktpool {
 	atomic_long_t avail ____cacheline_aligned_in_smp;
 	atomic_long_t peak;
 	atomic_long_t bad_frees;
+	/* Counters as they were at the last reset, subtracted on read. */
+	unsigned long base_fail_limit;
+	unsigned long base_fail_nomem;
+	unsigned long base_reserve_hits;
 	spinlock_t lock;	/* reserve array and count */
 	void **reserve;
 	unsigned int reserve_count;
@@ -86,6 +90,7 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p);
 int pktpool_destroy_locked(struct pktpool *pool, unsigned int refs);
 int pktpool_set_locked(struct pktpool *pool, bool set_limit, u64 limit,
 		       bool set_reserve, u64 reserve);
+void pktpool_reset_stats_locked(struct pktpool *pool);
 unsigned int pktpool_max_pools(void);
 extern struct xarray pktpool_pools;
 

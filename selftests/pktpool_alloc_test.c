@@ -655,6 +655,87 @@ TEST_F(alloc, destroy_succeeds_once_objects_are_back)
 	EXPECT_EQ(-ENOENT, pp_info(self->fd, 0, name, &i));
 }
 
+/* Statistics reset */
+
+TEST_F(alloc, reset_stats_clears_peak_and_failures_but_not_state)
+{
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	name = make_pool(_metadata, self, "reset", 256, 10, 2, 0);
+	hold(_metadata, self, name, 12, PROCESS, 0, 10);
+	release(_metadata, self, name, 6, PROCESS, 0, 6);
+	info(_metadata, self, name, &i);
+	ASSERT_EQ(10U, i.peak);
+	ASSERT_EQ(2U, i.fail_limit);
+	ASSERT_EQ(0, pp_reset_stats(self->fd, 0, name));
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(4U, i.in_use);
+	EXPECT_EQ(4U, i.peak);
+	EXPECT_EQ(0U, i.fail_limit);
+	EXPECT_EQ(0U, i.fail_nomem);
+	EXPECT_EQ(0U, i.reserve_hits);
+	EXPECT_EQ(10U, i.allocs);
+	EXPECT_EQ(6U, i.frees);
+	EXPECT_EQ(2U, i.reserve_avail);
+	/* Counting goes on from zero. */
+	hold(_metadata, self, name, 8, PROCESS, 0, 6);
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(10U, i.peak);
+	EXPECT_EQ(2U, i.fail_limit);
+}
+
+TEST_F(alloc, reset_stats_counts_reserve_hits_and_nomem_from_zero)
+{
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	use_fail_slab(_metadata, self);
+	name = make_pool(_metadata, self, "resetnm", 256, 0, 2, 0);
+	ASSERT_EQ(0, pp_fail_slab_set(1000));
+	hold(_metadata, self, name, 3, PROCESS, PKTPOOL_TEST_F_ATOMIC, 2);
+	info(_metadata, self, name, &i);
+	ASSERT_EQ(2U, i.reserve_hits);
+	ASSERT_EQ(1U, i.fail_nomem);
+	ASSERT_EQ(0, pp_reset_stats(self->fd, 0, name));
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(0U, i.reserve_hits);
+	EXPECT_EQ(0U, i.fail_nomem);
+	EXPECT_EQ(2U, i.in_use);
+	hold(_metadata, self, name, 1, PROCESS, PKTPOOL_TEST_F_ATOMIC, 0);
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(1U, i.fail_nomem);
+	ASSERT_EQ(0, pp_fail_slab_set(0));
+}
+
+TEST_F(alloc, reset_stats_of_unknown_pool_gives_enoent)
+{
+	char name[PKTPOOL_NAME_MAX];
+
+	REQUIRE_DEV();
+	pp_name(name, "noreset");
+	EXPECT_EQ(-ENOENT, pp_reset_stats(self->fd, 0, name));
+	EXPECT_EQ(-ENOENT, pp_reset_stats(self->fd, 0x7ffffff0, NULL));
+}
+
+TEST_F(alloc, reset_stats_rejects_id_and_name_together)
+{
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	name = make_pool(_metadata, self, "resetbad", 256, 10, 0, 0);
+	hold(_metadata, self, name, 11, PROCESS, 0, 10);
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(-EINVAL, pp_reset_stats(self->fd, i.id, name));
+	EXPECT_EQ(-EINVAL, pp_reset_stats(self->fd, 0, NULL));
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(1U, i.fail_limit);	/* nothing was reset */
+	EXPECT_EQ(10U, i.peak);
+}
+
 /* Giving memory back */
 
 static int pin_to_cpu(int cpu)
