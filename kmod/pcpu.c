@@ -108,6 +108,7 @@ struct pktpool_pcpu {
 	/* Rare paths. */
 	void **drain;		/* where PKTPOOL_REQ_DRAIN puts the objects */
 	unsigned int drained;	/* and how many it put there */
+	bool draining;		/* that drain is still to be done */
 	unsigned long kicking;	/* bit 0: the kick below is in flight */
 	struct pktpool *pool;
 	call_single_data_t kick;
@@ -171,10 +172,16 @@ static noinline void pktpool_pcpu_serve(struct pktpool *pool,
 			smp_mb__after_atomic();
 			WRITE_ONCE(pc->credit, 0);
 		}
-		if (req & PKTPOOL_REQ_DRAIN) {
+		/*
+		 * Once per request: until the bit clears below, an IPI or an
+		 * interrupt's own section may serve again, and must neither
+		 * overwrite drained nor overflow drain.
+		 */
+		if ((req & PKTPOOL_REQ_DRAIN) && pc->draining) {
 			memcpy(pc->drain, pc->objs, pc->count * sizeof(void *));
 			pc->drained = pc->count;
 			pc->count = 0;
+			pc->draining = false;
 		}
 		barrier();
 		WRITE_ONCE(pc->busy, 0);
@@ -197,8 +204,10 @@ static void pktpool_pcpu_ipi(void *info)
 	const struct pktpool_pcpu_call *call = info;
 	struct pktpool_pcpu *pc = this_cpu_ptr(call->pool->pcpu);
 
-	if (call->drain)
+	if (call->drain) {
 		pc->drain = call->drain;
+		pc->draining = true;
+	}
 	pc->req |= call->req;
 	if (!READ_ONCE(pc->busy))
 		pktpool_pcpu_serve(call->pool, pc);
