@@ -968,8 +968,12 @@ void pktpool_pcpu_set_limit(struct pktpool *pool, u64 old_limit, u64 limit)
  */
 unsigned int pktpool_pcpu_drain(struct pktpool *pool, int cpu, void **buf)
 {
+	struct pktpool_pcpu *pc = per_cpu_ptr(pool->pcpu, cpu);
 	unsigned int n = 0;
 
+	/* No IPI for a CPU with nothing (racy: a miss waits for next time). */
+	if (!READ_ONCE(pc->count) && !READ_ONCE(pc->credit))
+		return 0;
 	if (pktpool_pcpu_call(pool, cpu, PKTPOOL_REQ_CREDIT | PKTPOOL_REQ_DRAIN,
 			      buf, &n))
 		return 0;
