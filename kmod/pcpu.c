@@ -283,10 +283,13 @@ static long pktpool_effective_limit(u64 limit)
 	return limit ? (long)limit : PKTPOOL_UNLIMITED;
 }
 
-/* Below this much credit in avail the pool runs tight (batch 0). */
+/*
+ * Below this much credit in avail the pool runs tight (batch 0): about a
+ * batch per CPU that can hold one (offline CPUs hold none).
+ */
 static long pktpool_tight_below(const struct pktpool *pool)
 {
-	return (long)READ_ONCE(pool->batch_max) * num_possible_cpus();
+	return (long)READ_ONCE(pool->batch_max) * num_online_cpus();
 }
 
 long pktpool_in_use(struct pktpool *pool)
