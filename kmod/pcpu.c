@@ -817,7 +817,7 @@ unsigned int pktpool_alloc_bulk(struct pktpool *pool, gfp_t gfp,
 				unsigned int nr, void **objs)
 {
 	struct pktpool_pcpu *pc;
-	unsigned int done = 0, n, i;
+	unsigned int done = 0, n, i, top;
 
 	if (pktpool_special(pool)) {
 		for (; done < nr; done++) {
@@ -833,9 +833,11 @@ unsigned int pktpool_alloc_bulk(struct pktpool *pool, gfp_t gfp,
 		if (likely(pc)) {
 			n = min3(nr - done, pc->count,
 				 (unsigned int)clamp_val(pc->credit, 0, UINT_MAX));
-			pc->count -= n;
-			memcpy(objs + done, &pc->objs[pc->count],
-			       n * sizeof(*objs));
+			/* A loop, not memcpy(): a few pointers, no call. */
+			top = pc->count;
+			for (i = 0; i < n; i++)
+				objs[done + i] = pc->objs[--top];
+			pc->count = top;
 			pc->credit -= n;
 			pktpool_count(pool, PKTPOOL_STAT_ALLOC, n);
 			pktpool_pcpu_put(pool, pc);
@@ -863,7 +865,7 @@ EXPORT_SYMBOL_GPL(pktpool_alloc_bulk);
 void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs)
 {
 	struct pktpool_pcpu *pc;
-	unsigned int done = 0, n, taken;
+	unsigned int done = 0, n, end, count;
 	long room;
 
 	if (pktpool_special(pool)) {
@@ -887,14 +889,17 @@ void pktpool_free_bulk(struct pktpool *pool, unsigned int nr, void **objs)
 			/*
 			 * NULL entries are skipped, as pktpool_free() ignores
 			 * NULL: in the cache one would be handed out as an
-			 * object.
+			 * object. They take no room, so n entries fit.
 			 */
-			for (taken = 0; taken < n && done < nr; done++)
+			end = done + min(n, nr - done);
+			count = pc->count;
+			for (; done < end; done++)
 				if (objs[done])
-					pc->objs[pc->count + taken++] = objs[done];
-			pc->count += taken;
-			pc->credit += taken;
-			pktpool_count(pool, PKTPOOL_STAT_FREE, taken);
+					pc->objs[count++] = objs[done];
+			n = count - pc->count;
+			pc->count = count;
+			pc->credit += n;
+			pktpool_count(pool, PKTPOOL_STAT_FREE, n);
 			pktpool_pcpu_put(pool, pc);
 			if (done == nr)
 				break;
