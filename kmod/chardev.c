@@ -97,7 +97,7 @@ static long pktpool_ioc_version(void __user *uarg)
 	v.size = sizeof(v);
 	v.abi_version = PKTPOOL_ABI_VERSION;
 	v.features = PKTPOOL_FEAT_POOLS | PKTPOOL_FEAT_REGIONS |
-		     PKTPOOL_FEAT_RINGS;
+		     PKTPOOL_FEAT_RINGS | PKTPOOL_FEAT_RESET_STATS;
 	if (pktpool_debug)
 		v.features |= PKTPOOL_FEAT_DEBUG;
 	v.nr_classes = pktpool_class_count();
@@ -155,6 +155,25 @@ static long pktpool_ioc_destroy(void __user *uarg)
 	mutex_lock(&pktpool_pools_lock);
 	pool = pktpool_lookup_locked(d.id, d.name);
 	err = IS_ERR(pool) ? PTR_ERR(pool) : pktpool_destroy_locked(pool, 1);
+	mutex_unlock(&pktpool_pools_lock);
+	return err;
+}
+
+static long pktpool_ioc_reset_stats(void __user *uarg)
+{
+	struct pktpool_pool_id d;
+	struct pktpool *pool;
+	int err;
+
+	err = pktpool_copy_in(&d, sizeof(d), uarg);
+	if (err)
+		return err;
+	mutex_lock(&pktpool_pools_lock);
+	pool = pktpool_lookup_locked(d.id, d.name);
+	if (IS_ERR(pool))
+		err = PTR_ERR(pool);
+	else
+		pktpool_reset_stats_locked(pool);
 	mutex_unlock(&pktpool_pools_lock);
 	return err;
 }
@@ -378,7 +397,8 @@ static bool pktpool_cmd_changes_pools(unsigned int cmd)
 {
 	return pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_CREATE) ||
 	       pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_DESTROY) ||
-	       pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_SET);
+	       pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_SET) ||
+	       pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_RESET_STATS);
 }
 
 static bool pktpool_cmd_needs_write(unsigned int cmd)
@@ -411,6 +431,8 @@ static long pktpool_ioctl(struct file *file, unsigned int cmd,
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_LIST))
 		return pktpool_ioc_list(uarg, pktpool_max_pools(),
 					pktpool_pool_ids);
+	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_POOL_RESET_STATS))
+		return pktpool_ioc_reset_stats(uarg);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_CREATE))
 		return pktpool_ioc_region_create(pf, uarg);
 	if (pktpool_cmd_is(cmd, PKTPOOL_IOC_REGION_ATTACH))

@@ -12,6 +12,9 @@
 #define _PKTPOOL_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
 
 #ifndef PKTPOOL_HAVE_VM_FLAGS_SET
 /* 6.3 made vma->vm_flags read-only and added these to change it. */
@@ -24,6 +27,59 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 				  vm_flags_t flags)
 {
 	vma->vm_flags &= ~flags;
+}
+#endif
+
+#ifndef PKTPOOL_HAVE_SHRINKER_ALLOC
+/*
+ * 6.7 made shrinkers allocated objects: shrinker_alloc(), set the
+ * callbacks, shrinker_register(), shrinker_free(). Before, the caller
+ * embedded a struct shrinker and registered it with register_shrinker().
+ * Only what pktpool uses: a plain name (no format arguments).
+ * register_shrinker() allocates on 6.1 and can fail, where from 6.7 on
+ * shrinker_alloc() does that and shrinker_register() cannot; a failure
+ * here leaves the module without its shrinker, and says so.
+ */
+struct pktpool_compat_shrinker {
+	struct shrinker shrinker;
+	const char *name;
+	bool registered;
+};
+
+static inline struct shrinker *shrinker_alloc(unsigned int flags,
+					      const char *name)
+{
+	struct pktpool_compat_shrinker *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->shrinker.flags = flags;
+	s->shrinker.seeks = DEFAULT_SEEKS;
+	s->name = name;
+	return &s->shrinker;
+}
+
+static inline void shrinker_register(struct shrinker *shrinker)
+{
+	struct pktpool_compat_shrinker *s =
+		container_of(shrinker, struct pktpool_compat_shrinker, shrinker);
+
+	s->registered = !register_shrinker(shrinker, "%s", s->name);
+	if (!s->registered)
+		pr_warn("shrinker %s not registered: caches are not drained under memory pressure\n",
+			s->name);
+}
+
+static inline void shrinker_free(struct shrinker *shrinker)
+{
+	struct pktpool_compat_shrinker *s;
+
+	if (!shrinker)
+		return;
+	s = container_of(shrinker, struct pktpool_compat_shrinker, shrinker);
+	if (s->registered)
+		unregister_shrinker(shrinker);
+	kfree(s);
 }
 #endif
 

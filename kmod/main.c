@@ -10,6 +10,7 @@
 #include "debugfs.h"
 #include "netlink.h"
 #include "pool.h"
+#include "reclaim.h"
 #include "region.h"
 
 static int __init pktpool_init(void)
@@ -27,6 +28,9 @@ static int __init pktpool_init(void)
 	err = pktpool_pool_init();
 	if (err)
 		goto err_pool;
+	err = pktpool_reclaim_init();
+	if (err)
+		goto err_reclaim;
 	err = pktpool_region_init();
 	if (err)
 		goto err_region;
@@ -38,6 +42,8 @@ static int __init pktpool_init(void)
 err_chardev:
 	pktpool_region_exit();
 err_region:
+	pktpool_reclaim_exit();
+err_reclaim:
 	pktpool_pool_exit();
 err_pool:
 	pktpool_netlink_exit();
@@ -51,6 +57,7 @@ static void __exit pktpool_exit(void)
 {
 	pktpool_chardev_exit();
 	pktpool_region_exit();
+	pktpool_reclaim_exit();
 	pktpool_pool_exit();
 	pktpool_netlink_exit();
 	pktpool_debugfs_exit();

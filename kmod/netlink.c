@@ -161,6 +161,9 @@ void pktpool_nl_alert_work(struct work_struct *work)
 	WRITE_ONCE(pool->ntf_next, jiffies + HZ);
 	if (test_and_clear_bit(PKTPOOL_NTF_LIMIT, &pool->ntf_pending)) {
 		pktpool_get_stats(pool, &s);
+		/* A statistics reset may have taken fail_limit below it. */
+		if (s.fail_limit < pool->ntf_fail_limit)
+			pool->ntf_fail_limit = 0;
 		pktpool_nl_multicast_pool(pool, PKTPOOL_CMD_POOL_LIMIT_NTF,
 					  s.fail_limit - pool->ntf_fail_limit);
 		pool->ntf_fail_limit = s.fail_limit;

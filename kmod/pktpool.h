@@ -5,19 +5,21 @@
  * A pool is named, serves objects of one size from a shared size-class
  * slab, and keeps its own limit, reserve and statistics. The fast path is a
  * per-CPU object cache refilled and drained in bulk, so the common
- * alloc/free touches only this CPU's cache line.
+ * alloc/free touches only this CPU's cache lines, with no atomic operation,
+ * no lock and no change of the interrupt flag (see kmod/pcpu.c).
  *
  * Contexts: functions marked "any context" may be called from process,
  * softirq and hardirq context, with a gfp that fits the context: GFP_KERNEL
  * may sleep and is for process context only, GFP_ATOMIC never sleeps.
  * Functions marked "process context" may sleep.
  *
- * On PREEMPT_RT pktpool's locks are spinlock_t, which sleep there (as the
- * slab's do), so "any context" means any but hard irq context: interrupt
- * handlers run in irq threads there and may call pktpool, softirqs and
- * timers too; code that still runs in hard irq context on PREEMPT_RT
- * (IRQF_NO_THREAD handlers, HARD hrtimers and irq_work, raw_spinlock_t or
- * preempt_disable() sections) must not, as for kmem_cache_alloc().
+ * On PREEMPT_RT the slow paths take spinlock_t locks (the reserve's, the
+ * slab's), which sleep there, so "any context" means any but hard irq
+ * context: interrupt handlers run in irq threads there and may call
+ * pktpool, softirqs and timers too; code that still runs in hard irq
+ * context on PREEMPT_RT (IRQF_NO_THREAD handlers, HARD hrtimers and
+ * irq_work, raw_spinlock_t or preempt_disable() sections) must not, as for
+ * kmem_cache_alloc().
  *
  * A region-backed pool (see pktpool_params.region) may be used from
  * process and softirq context only, never from hard irq context.
@@ -130,7 +132,14 @@ unsigned int pktpool_obj_size(const struct pktpool *pool);
 
 /*
  * Any context. One object, or NULL when the pool's limit is reached or no
- * memory (nor reserve) is left; both are counted.
+ * memory (nor reserve) is left; both are counted. The limit is never
+ * exceeded. In task context with interrupts on, NULL for the limit means
+ * that every object the limit allows is out: credit other CPUs still hold
+ * is asked for and waited for (an IPI). In softirq or hard irq context, or
+ * with interrupts off, nothing can be waited for: at the limit an
+ * allocation can then fail while another CPU still holds a little credit,
+ * which that CPU is asked to give back and a following allocation gets.
+ * The pool keeps no credit on CPUs close to its limit, so this is rare.
  */
 void *pktpool_alloc(struct pktpool *pool, gfp_t gfp);
 

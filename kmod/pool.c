@@ -384,6 +384,26 @@ int pktpool_set_locked(struct pktpool *pool, bool set_limit, u64 limit,
 	return 0;
 }
 
+/*
+ * Counters start over; state (in_use, allocs, frees) stays. The per-CPU
+ * counters belong to their CPUs, so what they were is remembered and
+ * subtracted on read instead. An event counted meanwhile may land on
+ * either side of the reset.
+ */
+void pktpool_reset_stats_locked(struct pktpool *pool)
+{
+	struct pktpool_stats s = {};
+
+	lockdep_assert_held(&pktpool_pools_lock);
+	pktpool_pcpu_stats(pool, &s);
+	WRITE_ONCE(pool->base_fail_limit, pool->base_fail_limit + s.fail_limit);
+	WRITE_ONCE(pool->base_fail_nomem, pool->base_fail_nomem + s.fail_nomem);
+	WRITE_ONCE(pool->base_reserve_hits,
+		   pool->base_reserve_hits + s.reserve_hits);
+	atomic_long_set(&pool->bad_frees, 0);
+	atomic_long_set(&pool->peak, s.in_use);
+}
+
 struct pktpool *pktpool_create(const struct pktpool_params *params)
 {
 	struct pktpool *pool;

@@ -170,7 +170,7 @@ TEST_F(dev, unknown_ioctl_number_gives_enotty)
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);
 	EXPECT_EQ(-ENOTTY, pp_ioctl(self->fd,
-				    _IOWR(PKTPOOL_IOC_MAGIC, 0x06,
+				    _IOWR(PKTPOOL_IOC_MAGIC, 0x0f,
 					  struct pktpool_version), &v));
 	EXPECT_EQ(-ENOTTY, pp_ioctl(self->fd,
 				    _IOWR(PKTPOOL_IOC_MAGIC, 0xff,

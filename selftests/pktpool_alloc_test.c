@@ -6,20 +6,26 @@
  * limits, the reserve under simulated memory pressure, accounting,
  * zeroing, bulk calls, softirq and interrupt handler callers (hard irq, or
  * the irq thread on PREEMPT_RT), several CPUs at once, and the API rules
- * the test module checks from the inside.
+ * the test module checks from the inside; the per-CPU caches given back
+ * under memory pressure and when a CPU goes offline.
  */
+#define _GNU_SOURCE	/* sched_setaffinity() */
+#include <sched.h>
 #include <stdint.h>
 
 #include "pktpool_harness.h"
 #include "pktpool_util.h"
 
 #define MAX_TRACKED	4
+#define CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+#define DROP_CACHES	"/proc/sys/vm/drop_caches"
 
 FIXTURE(alloc) {
 	int fd;
 	int tfd;
 	const char *skip;
 	bool fail_slab_used;
+	bool cpu1_offline;	/* put it back online in the teardown */
 	unsigned int nr;
 	char names[MAX_TRACKED][PKTPOOL_NAME_MAX];
 };
@@ -52,6 +58,8 @@ FIXTURE_TEARDOWN(alloc)
 
 	if (self->fail_slab_used)
 		pp_fail_slab_set(0);
+	if (self->cpu1_offline)
+		pp_write_file(CPU1_ONLINE, "1\n");
 	for (i = 0; i < self->nr; i++) {
 		if (self->tfd >= 0)
 			pt_release(self->tfd, self->names[i], 0,
@@ -647,6 +655,159 @@ TEST_F(alloc, destroy_succeeds_once_objects_are_back)
 	EXPECT_EQ(-ENOENT, pp_info(self->fd, 0, name, &i));
 }
 
+/* Statistics reset */
+
+TEST_F(alloc, reset_stats_clears_peak_and_failures_but_not_state)
+{
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	name = make_pool(_metadata, self, "reset", 256, 10, 2, 0);
+	hold(_metadata, self, name, 12, PROCESS, 0, 10);
+	release(_metadata, self, name, 6, PROCESS, 0, 6);
+	info(_metadata, self, name, &i);
+	ASSERT_EQ(10U, i.peak);
+	ASSERT_EQ(2U, i.fail_limit);
+	ASSERT_EQ(0, pp_reset_stats(self->fd, 0, name));
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(4U, i.in_use);
+	EXPECT_EQ(4U, i.peak);
+	EXPECT_EQ(0U, i.fail_limit);
+	EXPECT_EQ(0U, i.fail_nomem);
+	EXPECT_EQ(0U, i.reserve_hits);
+	EXPECT_EQ(10U, i.allocs);
+	EXPECT_EQ(6U, i.frees);
+	EXPECT_EQ(2U, i.reserve_avail);
+	/* Counting goes on from zero. */
+	hold(_metadata, self, name, 8, PROCESS, 0, 6);
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(10U, i.peak);
+	EXPECT_EQ(2U, i.fail_limit);
+}
+
+TEST_F(alloc, reset_stats_counts_reserve_hits_and_nomem_from_zero)
+{
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	use_fail_slab(_metadata, self);
+	name = make_pool(_metadata, self, "resetnm", 256, 0, 2, 0);
+	ASSERT_EQ(0, pp_fail_slab_set(1000));
+	hold(_metadata, self, name, 3, PROCESS, PKTPOOL_TEST_F_ATOMIC, 2);
+	info(_metadata, self, name, &i);
+	ASSERT_EQ(2U, i.reserve_hits);
+	ASSERT_EQ(1U, i.fail_nomem);
+	ASSERT_EQ(0, pp_reset_stats(self->fd, 0, name));
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(0U, i.reserve_hits);
+	EXPECT_EQ(0U, i.fail_nomem);
+	EXPECT_EQ(2U, i.in_use);
+	hold(_metadata, self, name, 1, PROCESS, PKTPOOL_TEST_F_ATOMIC, 0);
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(1U, i.fail_nomem);
+	ASSERT_EQ(0, pp_fail_slab_set(0));
+}
+
+TEST_F(alloc, reset_stats_of_unknown_pool_gives_enoent)
+{
+	char name[PKTPOOL_NAME_MAX];
+
+	REQUIRE_DEV();
+	pp_name(name, "noreset");
+	EXPECT_EQ(-ENOENT, pp_reset_stats(self->fd, 0, name));
+	EXPECT_EQ(-ENOENT, pp_reset_stats(self->fd, 0x7ffffff0, NULL));
+}
+
+TEST_F(alloc, reset_stats_rejects_id_and_name_together)
+{
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	name = make_pool(_metadata, self, "resetbad", 256, 10, 0, 0);
+	hold(_metadata, self, name, 11, PROCESS, 0, 10);
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(-EINVAL, pp_reset_stats(self->fd, i.id, name));
+	EXPECT_EQ(-EINVAL, pp_reset_stats(self->fd, 0, NULL));
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(1U, i.fail_limit);	/* nothing was reset */
+	EXPECT_EQ(10U, i.peak);
+}
+
+/* Giving memory back */
+
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+TEST_F(alloc, shrinker_drains_idle_caches_but_not_the_reserve)
+{
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	if (access(DROP_CACHES, W_OK))
+		SKIP(return, DROP_CACHES " not writable");
+	name = make_pool(_metadata, self, "shrink", 256, 100, 8, 0);
+	hold(_metadata, self, name, 50, PROCESS, 0, 50);
+	release(_metadata, self, name, 0, PROCESS, 0, 50);
+	info(_metadata, self, name, &i);
+	ASSERT_GT(i.cached, 0U);
+	/* A pool is idle once the shrinker saw no allocation between looks. */
+	ASSERT_EQ(0, pp_write_file(DROP_CACHES, "2\n"));
+	ASSERT_EQ(0, pp_write_file(DROP_CACHES, "2\n"));
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(0U, i.cached);
+	EXPECT_EQ(8U, i.reserve_avail);
+	EXPECT_EQ(0U, i.in_use);
+	EXPECT_EQ(50U, i.allocs);
+	EXPECT_EQ(50U, i.frees);
+	/* The drained credit is back: the limit is reached exactly. */
+	hold(_metadata, self, name, 101, PROCESS, 0, 100);
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(100U, i.in_use);
+	EXPECT_EQ(8U, i.reserve_avail);
+	EXPECT_EQ(0U, i.reserve_hits);
+}
+
+TEST_F(alloc, offlining_a_cpu_gives_back_its_cache_and_credit)
+{
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || access(CPU1_ONLINE, W_OK))
+		SKIP(return, "needs CPU 1 online and " CPU1_ONLINE " writable");
+	name = make_pool(_metadata, self, "hotplug", 256, 64, 0, 0);
+	/* CPU 1 ends up with 40 objects and some credit cached. */
+	ASSERT_EQ(0, pin_to_cpu(1));
+	hold(_metadata, self, name, 40, PROCESS, 0, 40);
+	release(_metadata, self, name, 0, PROCESS, 0, 40);
+	info(_metadata, self, name, &i);
+	ASSERT_GT(i.cached, 0U);
+
+	ASSERT_EQ(0, pin_to_cpu(0));
+	ASSERT_EQ(0, pp_write_file(CPU1_ONLINE, "0\n"));
+	self->cpu1_offline = true;
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(0U, i.cached);
+	EXPECT_EQ(0U, i.in_use);
+	/* No one can ask an offline CPU for its credit: it must be back. */
+	hold(_metadata, self, name, 65, PROCESS, 0, 64);
+	ASSERT_EQ(0, pp_write_file(CPU1_ONLINE, "1\n"));
+	self->cpu1_offline = false;
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(64U, i.in_use);
+	EXPECT_EQ(1U, i.fail_limit);
+}
+
 /* Scenarios run inside the kernel */
 
 TEST_F_TIMEOUT(alloc, all_cpus_at_once_keep_accounting_exact, 300)
@@ -722,6 +883,45 @@ TEST_F_TIMEOUT(alloc, objects_freed_on_another_cpu_are_accounted, 300)
 	EXPECT_EQ(0, run.result) {
 		TH_LOG("%s", run.msg);
 	}
+}
+
+TEST_F_TIMEOUT(alloc, limit_holds_with_every_cpu_and_softirq_at_once, 300)
+{
+	struct pktpool_test_run run;
+	char name[PKTPOOL_NAME_MAX];
+
+	REQUIRE_DEV();
+	pp_name(name, "race");
+	ASSERT_EQ(0, pt_run(self->tfd, PKTPOOL_TEST_LIMIT_RACE, 64, name,
+			    &run));
+	EXPECT_EQ(0, run.result) {
+		TH_LOG("%s", run.msg);
+	}
+	EXPECT_EQ(0U, run.out[1]);	/* times past the limit */
+	EXPECT_EQ(0U, run.out[3]);	/* in_use after the race */
+	EXPECT_EQ(64U, run.out[0]);	/* then exactly the limit */
+	TH_LOG("softirq side got %llu objects",
+	       (unsigned long long)run.out[2]);
+}
+
+TEST_F_TIMEOUT(alloc, credit_held_by_another_cpu_is_taken_at_the_limit, 300)
+{
+	struct pktpool_test_run run;
+	char name[PKTPOOL_NAME_MAX];
+
+	REQUIRE_DEV();
+	pp_name(name, "steal");
+	ASSERT_EQ(0, pt_run(self->tfd, PKTPOOL_TEST_CREDIT_STEAL, 0, name,
+			    &run));
+	if (run.result == -EOPNOTSUPP)
+		SKIP(return, "%s", run.msg);
+	EXPECT_EQ(0, run.result) {
+		TH_LOG("%s", run.msg);
+	}
+	EXPECT_EQ(40U, run.out[3]);
+	EXPECT_EQ(34U, run.out[0]);
+	EXPECT_EQ(64U, run.out[1]);
+	EXPECT_EQ(1U, run.out[2]);
 }
 
 TEST_F(alloc, api_lifecycle_follows_reference_rules)

@@ -180,6 +180,17 @@ TEST_F(perm, set_without_net_admin_gives_eperm)
 	EXPECT_EQ(0, memcmp(&before, &after, sizeof(before)));
 }
 
+TEST_F(perm, reset_stats_without_net_admin_gives_eperm)
+{
+	struct pktpool_pool_id p;
+
+	REQUIRE_DEV();
+	pp_id_init(&p, self->id, NULL);
+	EXPECT_EQ(EPERM, without_net_admin(_metadata, self,
+					   PKTPOOL_IOC_POOL_RESET_STATS, &p,
+					   sizeof(p)));
+}
+
 TEST_F(perm, version_works_without_net_admin)
 {
 	struct pktpool_version v;

@@ -115,6 +115,14 @@ static inline int pp_destroy(int fd, __u32 id, const char *name)
 	return pp_ioctl(fd, PKTPOOL_IOC_POOL_DESTROY, &p);
 }
 
+static inline int pp_reset_stats(int fd, __u32 id, const char *name)
+{
+	struct pktpool_pool_id p;
+
+	pp_id_init(&p, id, name);
+	return pp_ioctl(fd, PKTPOOL_IOC_POOL_RESET_STATS, &p);
+}
+
 static inline int pp_info(int fd, __u32 id, const char *name,
 			  struct pktpool_pool_info *info)
 {

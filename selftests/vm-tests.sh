@@ -366,6 +366,9 @@ expect "pktpoolctl destroy of a busy pool fails with advice" 1 \
 	"pool 'ctl-a' is busy.*free them" "$CTL" destroy ctl-a
 expect "pktpool_testctl releases them" 0 "^released 512$" \
 	"$TESTCTL" release ctl-a
+expect "pktpoolctl reset-stats starts the peak over at what is in use" 0 \
+	"^reset the statistics of pool 'ctl-a' \(id [0-9]+\): peak 0$" \
+	"$CTL" reset-stats ctl-a
 expect "pktpoolctl set --limit 0 makes the pool unlimited" 0 "limit unlimited" \
 	"$CTL" set ctl-a --limit 0
 check "pktpoolctl show prints an unlimited limit as such" \
@@ -404,6 +407,8 @@ expect "pktpoolctl destroy without CAP_NET_ADMIN explains" 1 \
 	"destroying pools needs CAP_NET_ADMIN" "$NOCAP" "$CTL" destroy fw
 expect "pktpoolctl set without CAP_NET_ADMIN explains" 1 \
 	"changing pools needs CAP_NET_ADMIN" "$NOCAP" "$CTL" set fw --limit 1
+expect "pktpoolctl reset-stats without CAP_NET_ADMIN explains" 1 \
+	"resetting statistics needs CAP_NET_ADMIN" "$NOCAP" "$CTL" reset-stats fw
 expect "pktpoolctl list works without CAP_NET_ADMIN" 0 "^ +[0-9]+ +fw " \
 	"$NOCAP" "$CTL" list
 expect "pktpoolctl list works as nobody, through netlink" 0 "^ +[0-9]+ +fw " \

@@ -40,6 +40,7 @@ static void usage(FILE *f)
 		"  destroy NAME|ID               remove an idle pool\n"
 		"  set NAME|ID [--limit N] [--reserve N]\n"
 		"                                change limit and/or reserve\n"
+		"  reset-stats NAME|ID           start peak and failure counters over\n"
 		"  region create NAME --slot-size N --slots N [--mode MODE] [--node N]\n"
 		"                                make a region; it stays after pktpoolctl exits\n"
 		"  region destroy NAME|ID        remove a region (its owner or CAP_NET_ADMIN)\n"
@@ -137,6 +138,7 @@ static const struct command {
 	{ "create", pctl_cmd_create },
 	{ "destroy", pctl_cmd_destroy },
 	{ "set", pctl_cmd_set },
+	{ "reset-stats", pctl_cmd_reset_stats },
 	{ "region", pctl_cmd_region },
 	{ "class", pctl_cmd_class },
 	{ "watch", pctl_cmd_watch },

@@ -8,7 +8,8 @@
  *                         requests, acks, extack, records
  *   pktpoolctl_err.c      an errno plus the kernel's extack -> advice
  *   pktpoolctl_out.c      units, aligned tables, the JSON writer
- *   pktpoolctl_pool.c     version, list, show, create, destroy, set
+ *   pktpoolctl_pool.c     version, list, show, create, destroy, set,
+ *                         reset-stats
  *   pktpoolctl_region.c   region list/show/create/destroy, class list
  *   pktpoolctl_watch.c    watch: a live, sorted view with rates
  *   pktpoolctl_monitor.c  monitor: notifications as they arrive
@@ -172,6 +173,7 @@ int pctl_dev_open(struct ctl *ctl, bool write);
 int pctl_dev_version(struct ctl *ctl, struct pktpool_version *v);
 int pctl_dev_pool_create(struct ctl *ctl, struct pktpool_pool_create *c);
 int pctl_dev_pool_destroy(struct ctl *ctl, const struct pctl_ref *ref);
+int pctl_dev_pool_reset_stats(struct ctl *ctl, const struct pctl_ref *ref);
 int pctl_dev_region_create(struct ctl *ctl, struct pktpool_region_create *c);
 int pctl_dev_region_destroy(struct ctl *ctl, const struct pctl_ref *ref);
 
@@ -210,6 +212,7 @@ enum pctl_op {
 	PCTL_OP_SHOW, PCTL_OP_CREATE, PCTL_OP_DESTROY, PCTL_OP_SET,
 	PCTL_OP_REGION_LIST, PCTL_OP_REGION_SHOW, PCTL_OP_REGION_CREATE,
 	PCTL_OP_REGION_DESTROY, PCTL_OP_CLASS_LIST, PCTL_OP_MONITOR,
+	PCTL_OP_RESET_STATS,
 };
 int pctl_report(struct ctl *ctl, enum pctl_op op, const struct pctl_ref *ref,
 		int err);
@@ -286,6 +289,7 @@ int pctl_cmd_show(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_create(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_destroy(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_set(struct ctl *ctl, int argc, char **argv);
+int pctl_cmd_reset_stats(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_region(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_nf(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_vdev(struct ctl *ctl, int argc, char **argv);

@@ -57,6 +57,14 @@ int pctl_dev_pool_destroy(struct ctl *ctl, const struct pctl_ref *ref)
 	return dev_ioctl(ctl, PKTPOOL_IOC_POOL_DESTROY, &p);
 }
 
+int pctl_dev_pool_reset_stats(struct ctl *ctl, const struct pctl_ref *ref)
+{
+	struct pktpool_pool_id p;
+
+	dev_id(&p, ref);
+	return dev_ioctl(ctl, PKTPOOL_IOC_POOL_RESET_STATS, &p);
+}
+
 int pctl_dev_region_create(struct ctl *ctl, struct pktpool_region_create *c)
 {
 	c->size = sizeof(*c);

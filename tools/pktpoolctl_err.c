@@ -57,6 +57,8 @@ static const struct {
 	[PCTL_OP_REGION_DESTROY] = { "destroying region", NULL, "region" },
 	[PCTL_OP_CLASS_LIST] = { "listing size classes", NULL, NULL },
 	[PCTL_OP_MONITOR] = { "listening for notifications", NULL, NULL },
+	[PCTL_OP_RESET_STATS] = { "resetting the statistics of pool",
+				  "resetting statistics", "pool" },
 };
 
 /* Pool and region names are [a-z0-9_-], so no quoting trouble below. */

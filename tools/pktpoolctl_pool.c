@@ -19,6 +19,7 @@ static const struct {
 	{ PKTPOOL_FEAT_DEBUG, "debug" },
 	{ PKTPOOL_FEAT_REGIONS, "regions" },
 	{ PKTPOOL_FEAT_RINGS, "rings" },
+	{ PKTPOOL_FEAT_RESET_STATS, "reset-stats" },
 };
 
 /* The module's MODULE_VERSION, which sysfs shows to everyone; "" if none. */
@@ -464,6 +465,34 @@ int pctl_cmd_destroy(struct ctl *ctl, int argc, char **argv)
 		printf("destroyed pool '%s' (id %u)\n", pool.name, pool.id);
 	else
 		printf("destroyed pool %s\n", argv[optind]);
+	return EXIT_OK;
+}
+
+int pctl_cmd_reset_stats(struct ctl *ctl, int argc, char **argv)
+{
+	struct pctl_pool pool;
+	struct pctl_ref ref;
+	bool named;
+	int err;
+
+	err = pctl_simple_args(ctl, argc, argv, 1, "reset-stats NAME|ID");
+	if (err)
+		return err;
+	err = pctl_parse_ref(argv[optind], "pool", &ref);
+	if (err)
+		return err;
+	err = pctl_open(ctl);
+	if (err)
+		return err;
+	err = pctl_dev_pool_reset_stats(ctl, &ref);
+	if (err)
+		return pctl_report(ctl, PCTL_OP_RESET_STATS, &ref, err);
+	named = !pctl_pool_get(&ctl->nl, &ref, &pool);
+	if (named)
+		printf("reset the statistics of pool '%s' (id %u): peak %llu\n",
+		       pool.name, pool.id, (unsigned long long)pool.peak);
+	else
+		printf("reset the statistics of pool %s\n", argv[optind]);
 	return EXIT_OK;
 }
 

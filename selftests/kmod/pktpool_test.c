@@ -402,6 +402,8 @@ out_unlock:
 	return err;
 }
 
+struct pktpool_test_race;
+
 /* A kthread bound to one CPU that runs fn once, then waits to be stopped. */
 struct pktpool_test_worker {
 	struct task_struct *task;
@@ -415,6 +417,8 @@ struct pktpool_test_worker {
 	unsigned int nr;
 	u64 allocs;
 	u64 failed;
+	struct pktpool_test_race *race;	/* LIMIT_RACE */
+	unsigned int want;		/* LIMIT_RACE: objects per round */
 };
 
 static int pktpool_test_worker_fn(void *data)
@@ -1050,6 +1054,335 @@ static void pktpool_test_ring(struct pktpool_test_run *run)
 		pktpool_test_fail(run, err, "destroy: %d", err);
 }
 
+#define PKTPOOL_TEST_RACE_ROUNDS	200
+#define PKTPOOL_TEST_RACE_LIMIT_DEF	64
+#define PKTPOOL_TEST_RACE_LIMIT_MAX	65536
+#define PKTPOOL_TEST_RACE_BITE		4	/* objects a timer firing holds */
+
+/* LIMIT_RACE: what every kthread and timer shares. */
+struct pktpool_test_race {
+	struct pktpool *pool;
+	long limit;
+	/*
+	 * Objects held: raised after an allocation returned, lowered before
+	 * the free, so it never counts more than the pool has out. Above the
+	 * limit means the pool handed out more than its limit.
+	 */
+	atomic_long_t out;
+	atomic_t over;
+	atomic_long_t soft;	/* objects the timers got */
+	bool stop;
+};
+
+/* One timer per CPU: keeps what it got until its next firing. */
+struct pktpool_test_race_timer {
+	struct timer_list timer;
+	struct pktpool_test_race *race;
+	void *objs[PKTPOOL_TEST_RACE_BITE];
+	unsigned int nr;
+};
+
+static void pktpool_test_race_got(struct pktpool_test_race *race)
+{
+	if (atomic_long_inc_return(&race->out) > race->limit)
+		atomic_inc(&race->over);
+}
+
+static void pktpool_test_race_put(struct pktpool_test_race *race,
+				  void **objs, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		atomic_long_dec(&race->out);
+	pktpool_free_bulk(race->pool, nr, objs);
+}
+
+static void pktpool_test_race_timer_fn(struct timer_list *t)
+{
+	struct pktpool_test_race_timer *rt = from_timer(rt, t, timer);
+	struct pktpool_test_race *race = rt->race;
+	void *obj;
+
+	pktpool_test_race_put(race, rt->objs, rt->nr);
+	rt->nr = 0;
+	if (READ_ONCE(race->stop))
+		return;
+	while (rt->nr < PKTPOOL_TEST_RACE_BITE) {
+		obj = pktpool_alloc(race->pool, GFP_ATOMIC);
+		if (!obj)
+			break;
+		rt->objs[rt->nr++] = obj;
+		pktpool_test_race_got(race);
+		atomic_long_inc(&race->soft);
+	}
+	mod_timer(&rt->timer, jiffies + 1);
+}
+
+/* Take more than a fair share, give it back; single calls, then bulk. */
+static void pktpool_test_race_rounds(struct pktpool_test_worker *w)
+{
+	struct pktpool_test_race *race = w->race;
+	unsigned int i, n;
+	void *obj;
+
+	for (i = 0; i < w->rounds; i++) {
+		if (i & 1) {
+			n = pktpool_alloc_bulk(w->pool, GFP_KERNEL, w->want,
+					       w->objs);
+			w->failed += w->want - n;
+			for (w->nr = 0; w->nr < n; w->nr++)
+				pktpool_test_race_got(race);
+		}
+		while (!(i & 1) && w->nr < w->want) {
+			obj = pktpool_alloc(w->pool, GFP_KERNEL);
+			if (!obj) {
+				w->failed++;
+				break;
+			}
+			w->objs[w->nr++] = obj;
+			pktpool_test_race_got(race);
+		}
+		w->allocs += w->nr;
+		pktpool_test_race_put(race, w->objs, w->nr);
+		w->nr = 0;
+		cond_resched();
+	}
+}
+
+static void pktpool_test_race_check(struct pktpool_test_run *run,
+				    struct pktpool *pool, long limit)
+{
+	struct pktpool_stats stats;
+	void **objs;
+	long n = 0;
+
+	objs = kvmalloc_array(limit + 1, sizeof(*objs), GFP_KERNEL);
+	if (!objs) {
+		pktpool_test_fail(run, -ENOMEM, "no memory for %ld pointers",
+				  limit + 1);
+		return;
+	}
+	pktpool_get_stats(pool, &stats);
+	run->out[3] = stats.in_use;
+	/* Every credit, wherever it was left, is found by a task. */
+	while (n <= limit && (objs[n] = pktpool_alloc(pool, GFP_KERNEL)))
+		n++;
+	run->out[0] = n;
+	pktpool_get_stats(pool, &stats);
+	pktpool_free_bulk(pool, n, objs);
+	kvfree(objs);
+
+	if (run->out[1])
+		pktpool_test_fail(run, -EIO,
+				  "objects held went past the limit %llu times",
+				  run->out[1]);
+	else if (run->out[3])
+		pktpool_test_fail(run, -EIO, "in_use %llu after the race",
+				  run->out[3]);
+	else if (n != limit)
+		pktpool_test_fail(run, -EIO,
+				  "a task got %ld objects after the race, limit %ld",
+				  n, limit);
+	else if (stats.in_use != limit || stats.peak > limit)
+		pktpool_test_fail(run, -EIO, "in_use %llu peak %llu, limit %ld",
+				  stats.in_use, stats.peak, limit);
+}
+
+static void pktpool_test_limit_race(struct pktpool_test_run *run)
+{
+	struct pktpool_params params = {
+		.name = run->pool[0] ? run->pool : "pktpool_test_race",
+		.obj_size = 64,
+		.limit = run->arg ? run->arg : PKTPOOL_TEST_RACE_LIMIT_DEF,
+		.node = NUMA_NO_NODE,
+	};
+	struct pktpool_test_race race = {};
+	struct pktpool_test_race_timer *rt;
+	struct pktpool_test_worker *w;
+	unsigned int nr = 0, i, cpu, want;
+	struct pktpool *pool;
+	int err = 0;
+
+	pool = pktpool_create(&params);
+	if (IS_ERR(pool)) {
+		pktpool_test_fail(run, PTR_ERR(pool), "pktpool_create: %ld",
+				  PTR_ERR(pool));
+		return;
+	}
+	w = kcalloc(nr_cpu_ids, sizeof(*w), GFP_KERNEL);
+	rt = kcalloc(nr_cpu_ids, sizeof(*rt), GFP_KERNEL);
+	if (!w || !rt) {
+		pktpool_test_fail(run, -ENOMEM, "no memory for workers");
+		goto out;
+	}
+	race.pool = pool;
+	race.limit = params.limit;
+	atomic_long_set(&race.out, 0);
+	atomic_set(&race.over, 0);
+	atomic_long_set(&race.soft, 0);
+	/* Half as much again as a fair share: the CPUs meet at the limit. */
+	want = params.limit * 3 / (2 * num_online_cpus()) + 1;
+
+	for_each_online_cpu(cpu) {
+		w[nr].fn = pktpool_test_race_rounds;
+		w[nr].pool = pool;
+		w[nr].cpu = cpu;
+		w[nr].rounds = PKTPOOL_TEST_RACE_ROUNDS;
+		w[nr].race = &race;
+		w[nr].want = want;
+		w[nr].objs = kvmalloc_array(want, sizeof(void *), GFP_KERNEL);
+		if (!w[nr].objs) {
+			err = -ENOMEM;
+			break;
+		}
+		err = pktpool_test_worker_create(&w[nr]);
+		if (err) {
+			kvfree(w[nr].objs);
+			break;
+		}
+		nr++;
+	}
+	if (err) {
+		for (i = 0; i < nr; i++)
+			kthread_stop(w[i].task);
+		pktpool_test_fail(run, err, "workers: %d", err);
+		goto out_objs;
+	}
+
+	for (i = 0; i < nr; i++) {
+		rt[i].race = &race;
+		timer_setup(&rt[i].timer, pktpool_test_race_timer_fn,
+			    TIMER_PINNED);
+		rt[i].timer.expires = jiffies;
+		add_timer_on(&rt[i].timer, w[i].cpu);
+	}
+	for (i = 0; i < nr; i++)
+		wake_up_process(w[i].task);
+	for (i = 0; i < nr; i++)
+		pktpool_test_worker_finish(&w[i]);
+	WRITE_ONCE(race.stop, true);
+	for (i = 0; i < nr; i++) {
+		/* Re-arms itself until it sees stop; then it is gone. */
+		del_timer_sync(&rt[i].timer);
+		pktpool_test_race_put(&race, rt[i].objs, rt[i].nr);
+	}
+
+	run->out[1] = atomic_read(&race.over);
+	run->out[2] = atomic_long_read(&race.soft);
+	pktpool_test_race_check(run, pool, params.limit);
+out_objs:
+	for (i = 0; i < nr; i++)
+		kvfree(w[i].objs);
+out:
+	kfree(rt);
+	kfree(w);
+	err = pktpool_destroy(pool);
+	if (err && !run->result)
+		pktpool_test_fail(run, err, "pktpool_destroy: %d", err);
+}
+
+static void pktpool_test_steal_alloc(struct pktpool_test_worker *w)
+{
+	void *obj;
+
+	while (w->nr < w->rounds) {
+		obj = pktpool_alloc(w->pool, GFP_KERNEL);
+		if (!obj) {
+			w->failed++;
+			break;
+		}
+		w->objs[w->nr++] = obj;
+	}
+}
+
+static void pktpool_test_credit_steal(struct pktpool_test_run *run)
+{
+	enum { LIMIT = 64, FIRST = 40, FREED = 10 };
+	struct pktpool_params params = {
+		.name = run->pool[0] ? run->pool : "pktpool_test_steal",
+		.obj_size = 64,
+		.limit = LIMIT,
+		.node = NUMA_NO_NODE,
+	};
+	struct pktpool_test_worker a = {}, b = {};
+	struct pktpool_stats stats;
+	struct pktpool *pool;
+	int err;
+
+	a.cpu = cpumask_first(cpu_online_mask);
+	b.cpu = cpumask_next(a.cpu, cpu_online_mask);
+	if (b.cpu >= nr_cpu_ids) {
+		pktpool_test_fail(run, -EOPNOTSUPP, "needs two online CPUs");
+		return;
+	}
+	a.objs = kcalloc(LIMIT + 1, sizeof(void *), GFP_KERNEL);
+	if (!a.objs) {
+		pktpool_test_fail(run, -ENOMEM, "no memory");
+		return;
+	}
+	pool = pktpool_create(&params);
+	if (IS_ERR(pool)) {
+		pktpool_test_fail(run, PTR_ERR(pool), "pktpool_create: %ld",
+				  PTR_ERR(pool));
+		goto out_free;
+	}
+	a.pool = pool;
+	b.pool = pool;
+
+	a.fn = pktpool_test_steal_alloc;
+	a.rounds = FIRST;
+	err = pktpool_test_on_cpu(&a);
+	if (err)
+		goto out_err;
+	run->out[3] = a.nr;
+	if (a.nr != FIRST) {
+		pktpool_test_fail(run, -EIO, "CPU %u got %u of %u", a.cpu,
+				  a.nr, FIRST);
+		goto out_release;
+	}
+
+	/* CPU b keeps the credit of what it frees (its cache has room). */
+	b.fn = pktpool_test_cross_free;
+	b.objs = a.objs + FIRST - FREED;
+	b.nr = FREED;
+	err = pktpool_test_on_cpu(&b);
+	if (err)
+		goto out_err;
+	a.nr -= FREED;
+
+	a.rounds = LIMIT + 1;
+	err = pktpool_test_on_cpu(&a);
+	if (err)
+		goto out_err;
+	pktpool_get_stats(pool, &stats);
+	run->out[0] = a.nr - (FIRST - FREED);
+	run->out[1] = stats.in_use;
+	run->out[2] = stats.fail_limit;
+	if (a.ran_on != a.cpu || b.ran_on != b.cpu)
+		pktpool_test_fail(run, -EIO,
+				  "workers ran on CPUs %u and %u, not %u and %u",
+				  a.ran_on, b.ran_on, a.cpu, b.cpu);
+	else if (a.nr != LIMIT)
+		pktpool_test_fail(run, -EIO,
+				  "CPU %u got %llu more at the limit, expected %u",
+				  a.cpu, run->out[0], LIMIT - FIRST + FREED);
+	else if (stats.in_use != LIMIT || stats.fail_limit != 1)
+		pktpool_test_fail(run, -EIO, "in_use %llu fail_limit %llu",
+				  stats.in_use, stats.fail_limit);
+	goto out_release;
+
+out_err:
+	pktpool_test_fail(run, err, "kthread_create: %d", err);
+out_release:
+	pktpool_free_bulk(pool, a.nr, a.objs);
+	err = pktpool_destroy(pool);
+	if (err && !run->result)
+		pktpool_test_fail(run, err, "pktpool_destroy: %d", err);
+out_free:
+	kfree(a.objs);
+}
+
 static int pktpool_test_run(struct pktpool_test_run *run)
 {
 	struct pktpool *pool;
@@ -1096,6 +1429,14 @@ static int pktpool_test_run(struct pktpool_test_run *run)
 		return 0;
 	case PKTPOOL_TEST_BULK_NULL:
 		pktpool_test_bulk_null(run);
+		return 0;
+	case PKTPOOL_TEST_LIMIT_RACE:
+		if (run->arg > PKTPOOL_TEST_RACE_LIMIT_MAX)
+			return -EINVAL;
+		pktpool_test_limit_race(run);
+		return 0;
+	case PKTPOOL_TEST_CREDIT_STEAL:
+		pktpool_test_credit_steal(run);
 		return 0;
 	case PKTPOOL_TEST_RING:
 		if (run->arg > PKTPOOL_TEST_ROUNDS_MAX || !run->pool[0])

@@ -77,6 +77,18 @@ struct pktpool_test_hold {
  *	PKTPOOL_TEST_RING_BYTE(i, k)) into each and submit it on the rx ring
  *	with id i; then destroy the pool. out[]: submitted, allocations that
  *	failed (no slot on the fill ring), submits refused, pool create error.
+ * LIMIT_RACE: a pool with limit arg (0: 64) of its own; on every online
+ *	CPU a kthread allocating more than its share and freeing it again,
+ *	and a timer (softirq) doing the same in small bites, all at once,
+ *	each counting what it holds. The count never exceeds the limit; then,
+ *	with everything freed, one task allocates until the first failure and
+ *	gets exactly the limit. out[]: objects of that last step, times the
+ *	held count exceeded the limit, objects the softirq side got, in_use
+ *	after the race.
+ * CREDIT_STEAL: limit 64; CPU a allocates 40, CPU b frees 10 of them (b
+ *	now holds their credit), CPU a allocates until the first failure and
+ *	must get the remaining 34. out[]: that number, in_use, fail_limit,
+ *	the first 40. Needs two online CPUs (result -EOPNOTSUPP otherwise).
  */
 #define PKTPOOL_TEST_BOTH_CPUS	1
 #define PKTPOOL_TEST_BAD_FREE	2
@@ -87,6 +99,8 @@ struct pktpool_test_hold {
 #define PKTPOOL_TEST_DRAIN_NODE	7
 #define PKTPOOL_TEST_UNDRAIN_NODE 8
 #define PKTPOOL_TEST_RING	9
+#define PKTPOOL_TEST_LIMIT_RACE	10
+#define PKTPOOL_TEST_CREDIT_STEAL 11
 
 #define PKTPOOL_TEST_RING_LEN(i)	(64 + (i) % 200)
 #define PKTPOOL_TEST_RING_BYTE(i, k)	((unsigned char)((i) * 7 + (k)))

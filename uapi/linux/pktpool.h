@@ -43,6 +43,7 @@
 #define PKTPOOL_FEAT_DEBUG	(1ULL << 1)	/* module loaded with debug=1 */
 #define PKTPOOL_FEAT_REGIONS	(1ULL << 2)	/* region ioctls and mmap */
 #define PKTPOOL_FEAT_RINGS	(1ULL << 3)	/* rings, kick, poll, region pools */
+#define PKTPOOL_FEAT_RESET_STATS (1ULL << 4)	/* PKTPOOL_IOC_POOL_RESET_STATS */
 
 /*
  * PKTPOOL_IOC_VERSION: what this module speaks. All fields are output;
@@ -420,6 +421,14 @@ enum {
 #define PKTPOOL_IOC_POOL_INFO	_IOWR(PKTPOOL_IOC_MAGIC, 0x03, struct pktpool_pool_info)
 #define PKTPOOL_IOC_POOL_SET	_IOW(PKTPOOL_IOC_MAGIC, 0x04, struct pktpool_pool_set)
 #define PKTPOOL_IOC_POOL_LIST	_IOWR(PKTPOOL_IOC_MAGIC, 0x05, struct pktpool_pool_list)
+/*
+ * PKTPOOL_IOC_POOL_RESET_STATS: start a pool's counters over. peak becomes
+ * the current in_use; fail_limit, fail_nomem, reserve_hits and bad_frees
+ * become 0. What is state stays: in_use, and allocs and frees (in_use is
+ * their difference), reserve_avail, cached, holders. Needs CAP_NET_ADMIN
+ * and the device open for writing, as POOL_SET does.
+ */
+#define PKTPOOL_IOC_POOL_RESET_STATS _IOW(PKTPOOL_IOC_MAGIC, 0x06, struct pktpool_pool_id)
 
 #define PKTPOOL_IOC_REGION_CREATE _IOWR(PKTPOOL_IOC_MAGIC, 0x10, struct pktpool_region_create)
 #define PKTPOOL_IOC_REGION_ATTACH _IOWR(PKTPOOL_IOC_MAGIC, 0x11, struct pktpool_region_info)
