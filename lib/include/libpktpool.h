@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 #define PKTPOOL_LIB_VERSION_MAJOR	1
-#define PKTPOOL_LIB_VERSION_MINOR	1
+#define PKTPOOL_LIB_VERSION_MINOR	2
 
 /* Geometry bounds. */
 #define PKTPOOL_SLOT_SIZE_MIN	64u
@@ -291,7 +291,8 @@ struct pktpool__tcache {
 	PKTPOOL__A(uint32_t) transit_op;	/* shared-list CAS in flight */
 	PKTPOOL__A(uint32_t) transit_first;
 	PKTPOOL__A(uint32_t) transit_n;
-	uint32_t __pad0[2];
+	PKTPOOL__A(uint32_t) mag;	/* spare empty magazine, or ~0 */
+	uint32_t __pad0;
 	PKTPOOL__A(uint64_t) transit_lo;	/* head the CAS expects: */
 	PKTPOOL__A(uint64_t) transit_gen;	/* index, count, generation */
 	/*
@@ -351,6 +352,10 @@ int pktpool__free_slow(struct pktpool *pool, void *obj);
 int pktpool__alloc_bulk_slow(struct pktpool *pool, void **objs, unsigned int n);
 int pktpool__free_bulk_slow(struct pktpool *pool, void *const *objs,
 			    unsigned int n);
+int pktpool__alloc_idx_bulk_slow(struct pktpool *pool, uint32_t *idx,
+				 unsigned int n);
+int pktpool__free_idx_bulk_slow(struct pktpool *pool, const uint32_t *idx,
+				unsigned int n);
 
 /* Slot index of a byte offset below slots_len (not checked for alignment). */
 static inline uint32_t pktpool__off_to_idx(const struct pktpool *p,
@@ -604,6 +609,94 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 		}
 	}
 	return pktpool__free_bulk_slow(p, objs, n);
+}
+
+/*
+ * Index forms of the bulk calls, for rings of slot indices: no pointer to
+ * convert or check for range and alignment. Allocate up to n slots into
+ * idx[]; returns how many (fewer only when the region ran out), or a
+ * negative errno for bad arguments.
+ */
+static inline int pktpool_alloc_idx_bulk(struct pktpool *p, uint32_t *idx,
+					 unsigned int n)
+{
+	struct pktpool__tcache *c;
+	uint32_t have, i;
+
+	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && idx != NULL)) {
+		c = pktpool__tls.tc[p->hid];
+		if (PKTPOOL__LIKELY(c != NULL)) {
+			have = PKTPOOL__LOAD(&c->count);
+			if (PKTPOOL__LIKELY(have <= p->cap && n <= have)) {
+				/* locals: stores to idx[] may alias *p */
+				const uint32_t *src = &c->slot[have - n];
+				const uint64_t last = p->slot_count - 1;
+				uint64_t over = 0;
+
+				/* an index past the end makes last - v wrap
+				 * to a value with the top bit set */
+				for (i = 0; i < n; i++) {
+					uint32_t v = src[i];
+
+					over |= last - v;
+					idx[i] = v;
+				}
+				if (PKTPOOL__LIKELY(!(over >> 63))) {
+					PKTPOOL__STORE(&c->count, have - n);
+					return (int)n;
+				}
+			}
+		}
+	}
+	return pktpool__alloc_idx_bulk_slow(p, idx, n);
+}
+
+/*
+ * Free n slots by index: every valid one is freed; returns 0 or the first
+ * error (as pktpool_free_idx(): -EFAULT for an index out of range,
+ * -EALREADY for a slot already free).
+ */
+static inline int pktpool_free_idx_bulk(struct pktpool *p,
+					const uint32_t *idx, unsigned int n)
+{
+	struct pktpool__tcache *c;
+	uint32_t have, i;
+
+	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && idx != NULL)) {
+		c = pktpool__tls.tc[p->hid];
+		if (PKTPOOL__LIKELY(c != NULL)) {
+			have = PKTPOOL__LOAD(&c->count);
+			if (PKTPOOL__LIKELY(have <= p->cap &&
+					    n <= p->cap - have)) {
+				/* locals: stores to dst[] may alias *p */
+				uint32_t *dst = &c->slot[have];
+				const uint32_t count = p->slot_count;
+				const uint64_t last = count - 1;
+				/* owned and cached: the whole tag */
+				const uint32_t mine = p->owner | PKTPOOL__TAG_CACHED;
+				PKTPOOL__A(uint8_t) *const tag = p->tag;
+				uint64_t over = 0;
+				uint32_t other = 0;
+
+				for (i = 0; i < n; i++) {
+					uint32_t v = idx[i];
+					/* in range, or slot 0's tag: the
+					 * range check decides then */
+					uint32_t t = v < count ? v : 0;
+
+					over |= last - v;
+					other |= PKTPOOL__LOAD(&tag[t]) ^ mine;
+					dst[i] = v;
+				}
+				if (PKTPOOL__LIKELY(!(over >> 63) && !other)) {
+					PKTPOOL__STORE(&c->count, have + n);
+					pktpool__add(&c->frees, n);
+					return 0;
+				}
+			}
+		}
+	}
+	return pktpool__free_idx_bulk_slow(p, idx, n);
 }
 
 /* ---------------------------------------------------------------------
