@@ -621,7 +621,7 @@ static inline int pktpool_alloc_idx_bulk(struct pktpool *p, uint32_t *idx,
 					 unsigned int n)
 {
 	struct pktpool__tcache *c;
-	uint32_t have, i;
+	uint32_t have, i, bad = 0;
 
 	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && idx != NULL)) {
 		c = pktpool__tls.tc[p->hid];
@@ -629,19 +629,19 @@ static inline int pktpool_alloc_idx_bulk(struct pktpool *p, uint32_t *idx,
 			have = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY(have <= p->cap && n <= have)) {
 				/* locals: stores to idx[] may alias *p */
-				const uint32_t *src = &c->slot[have - n];
-				const uint64_t last = p->slot_count - 1;
-				uint64_t over = 0;
+				const uint32_t last = p->slot_count - 1;
 
-				/* an index past the end makes last - v wrap
-				 * to a value with the top bit set */
-				for (i = 0; i < n; i++) {
-					uint32_t v = src[i];
-
-					over |= last - v;
-					idx[i] = v;
-				}
-				if (PKTPOOL__LIKELY(!(over >> 63))) {
+				/* copy, then check the private copy: the
+				 * region may change under us. Two plain
+				 * loops, which compilers vectorize; v > last
+				 * sets the top bit of (last - v) | v, as
+				 * last < 2^26 */
+				__builtin_memcpy(idx, &c->slot[have - n],
+						 n * sizeof(*idx));
+				for (i = 0; i < n; i++)
+					bad |= (last - idx[i]) | idx[i];
+				/* top bit: v > last (slot_count <= 2^26) */
+				if (PKTPOOL__LIKELY(!(bad >> 31))) {
 					PKTPOOL__STORE(&c->count, have - n);
 					return (int)n;
 				}
@@ -660,7 +660,7 @@ static inline int pktpool_free_idx_bulk(struct pktpool *p,
 					const uint32_t *idx, unsigned int n)
 {
 	struct pktpool__tcache *c;
-	uint32_t have, i;
+	uint32_t have, i, bad = 0;
 
 	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && idx != NULL)) {
 		c = pktpool__tls.tc[p->hid];
@@ -668,27 +668,30 @@ static inline int pktpool_free_idx_bulk(struct pktpool *p,
 			have = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY(have <= p->cap &&
 					    n <= p->cap - have)) {
-				/* locals: stores to dst[] may alias *p */
-				uint32_t *dst = &c->slot[have];
-				const uint32_t count = p->slot_count;
-				const uint64_t last = count - 1;
+				/* locals: stores to the cache may alias *p */
+				const uint32_t last = p->slot_count - 1;
 				/* owned and cached: the whole tag */
 				const uint32_t mine = p->owner | PKTPOOL__TAG_CACHED;
 				PKTPOOL__A(uint8_t) *const tag = p->tag;
-				uint64_t over = 0;
-				uint32_t other = 0;
 
-				for (i = 0; i < n; i++) {
-					uint32_t v = idx[i];
-					/* in range, or slot 0's tag: the
-					 * range check decides then */
-					uint32_t t = v < count ? v : 0;
-
-					over |= last - v;
-					other |= PKTPOOL__LOAD(&tag[t]) ^ mine;
-					dst[i] = v;
+				/* the range first (vectorized), so the tag
+				 * loads below need no check of their own */
+				for (i = 0; i < n; i++)
+					bad |= (last - idx[i]) | idx[i];
+				/* top bit: v > last (slot_count <= 2^26) */
+				bad >>= 31;
+				if (PKTPOOL__LIKELY(!bad)) {
+					for (i = 0; i + 4 <= n; i += 4)
+						bad |= (PKTPOOL__LOAD(&tag[idx[i]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 1]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 2]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 3]]) ^ mine);
+					for (; i < n; i++)
+						bad |= PKTPOOL__LOAD(&tag[idx[i]]) ^ mine;
 				}
-				if (PKTPOOL__LIKELY(!(over >> 63) && !other)) {
+				if (PKTPOOL__LIKELY(!bad)) {
+					__builtin_memcpy(&c->slot[have], idx,
+							 n * sizeof(*idx));
 					PKTPOOL__STORE(&c->count, have + n);
 					pktpool__add(&c->frees, n);
 					return 0;
