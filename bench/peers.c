@@ -13,6 +13,7 @@ extern const struct bench_peer bench_malloc;
 #ifdef BENCH_DRIVER
 
 extern const struct bench_peer bench_pktpool, bench_pktpool_nc, bench_mutex;
+extern const struct bench_peer bench_pktpool_idx;
 #ifdef HAVE_DPDK
 extern const struct bench_peer bench_dpdk_ring256, bench_dpdk_ring0,
 	bench_dpdk_stack256, bench_dpdk_stack0;
@@ -23,6 +24,7 @@ extern const struct bench_peer bench_pktpool_set;
 
 const struct bench_peer *const bench_local_peers[] = {
 	&bench_pktpool,
+	&bench_pktpool_idx,
 	&bench_pktpool_nc,
 	&bench_pktpool_set,
 #ifdef HAVE_DPDK

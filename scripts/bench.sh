@@ -152,8 +152,15 @@ kernel_targets() {
 	}' "$out/kernel.md"
 }
 
+# instr.md's target lines (instructions per operation, callgrind).
+instr_targets() {
+	awk '/^### Targets/ { on = 1; next }
+	     on && /^- / { sub(/^- /, "- userspace, "); print }' "$out/instr.md"
+}
+
 all_targets() {
 	[ -s "$out/lib.md" ] && user_targets
+	[ -s "$out/instr.md" ] && instr_targets
 	[ -s "$out/kernel.md" ] && kernel_targets
 	[ -s "$out/vdev.md" ] && grep -E '^- VPN device' "$out/vdev.md"
 	true

@@ -291,7 +291,8 @@ struct pktpool__tcache {
 	PKTPOOL__A(uint32_t) transit_op;	/* shared-list CAS in flight */
 	PKTPOOL__A(uint32_t) transit_first;
 	PKTPOOL__A(uint32_t) transit_n;
-	uint32_t __pad0[2];
+	PKTPOOL__A(uint32_t) mag;	/* spare empty magazine, or ~0 */
+	uint32_t __pad0;
 	PKTPOOL__A(uint64_t) transit_lo;	/* head the CAS expects: */
 	PKTPOOL__A(uint64_t) transit_gen;	/* index, count, generation */
 	/*
@@ -351,6 +352,10 @@ int pktpool__free_slow(struct pktpool *pool, void *obj);
 int pktpool__alloc_bulk_slow(struct pktpool *pool, void **objs, unsigned int n);
 int pktpool__free_bulk_slow(struct pktpool *pool, void *const *objs,
 			    unsigned int n);
+int pktpool__alloc_idx_bulk_slow(struct pktpool *pool, uint32_t *idx,
+				 unsigned int n);
+int pktpool__free_idx_bulk_slow(struct pktpool *pool, const uint32_t *idx,
+				unsigned int n);
 
 /* Slot index of a byte offset below slots_len (not checked for alignment). */
 static inline uint32_t pktpool__off_to_idx(const struct pktpool *p,
@@ -495,34 +500,30 @@ static inline int pktpool_alloc_bulk(struct pktpool *p, void **objs,
 		c = pktpool__tls.tc[p->hid];
 		if (PKTPOOL__LIKELY(c != NULL)) {
 			have = PKTPOOL__LOAD(&c->count);
+			/* have <= cap <= PKTPOOL_CACHE_MAX bounds n */
 			if (PKTPOOL__LIKELY(have <= p->cap && n <= have)) {
 				/* locals: stores to objs[] may alias *p */
-				const uint32_t *src = &c->slot[have - n];
+				uint32_t idx[PKTPOOL_CACHE_MAX];
 				unsigned char *base = p->slots;
-				const uint64_t last = p->slot_count - 1;
+				const uint32_t last = p->slot_count - 1;
 				const uint32_t shift = p->shift;
 				const size_t size = p->slot_size;
-				uint64_t over = 0;
 
-				/* an index past the end makes last - idx wrap
-				 * to a value with the top bit set */
-				if (PKTPOOL__LIKELY(shift != 0)) {
-					for (i = 0; i < n; i++) {
-						uint32_t idx = src[i];
-
-						over |= last - idx;
-						objs[i] = base + ((size_t)idx << shift);
-					}
-				} else {
-					for (i = 0; i < n; i++) {
-						uint32_t idx = src[i];
-
-						over |= last - idx;
-						objs[i] = base + (size_t)idx * size;
-					}
-				}
-				bad = (uint32_t)(over >> 63);
-				if (PKTPOOL__LIKELY(!bad)) {
+				/* a private copy, checked, then converted:
+				 * plain loops, which compilers vectorize;
+				 * v > last sets the top bit of (last - v) | v
+				 * (slot_count <= 2^26) */
+				__builtin_memcpy(idx, &c->slot[have - n],
+						 n * sizeof(idx[0]));
+				for (i = 0; i < n; i++)
+					bad |= (last - idx[i]) | idx[i];
+				if (PKTPOOL__LIKELY(!(bad >> 31))) {
+					if (PKTPOOL__LIKELY(shift != 0))
+						for (i = 0; i < n; i++)
+							objs[i] = base + ((size_t)idx[i] << shift);
+					else
+						for (i = 0; i < n; i++)
+							objs[i] = base + (size_t)idx[i] * size;
 					PKTPOOL__STORE(&c->count, have - n);
 					return (int)n;
 				}
@@ -548,8 +549,8 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 			have = PKTPOOL__LOAD(&c->count);
 			if (PKTPOOL__LIKELY(have <= p->cap &&
 					    n <= p->cap - have)) {
-				/* locals: stores to dst[] may alias *p */
-				uint32_t *dst = &c->slot[have];
+				/* locals: stores to the cache may alias *p */
+				uint32_t idx[PKTPOOL_CACHE_MAX];
 				const uintptr_t base = (uintptr_t)p->slots;
 				const uint64_t len = p->slots_len;
 				const uint64_t size = p->slot_size;
@@ -560,42 +561,52 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 
 				if (PKTPOOL__LIKELY(shift != 0)) {
 					/* power-of-2 slots: a mask checks the
-					 * alignment */
+					 * alignment; off >> shift > last sets
+					 * the top bit of last - (off >> shift)
+					 * (shift >= 6: off >> shift < 2^58):
+					 * a loop compilers vectorize */
 					const uint64_t mask = size - 1;
+					const uint64_t last = p->slot_count - 1;
 					uint64_t wrong = 0;
 
 					for (i = 0; i < n; i++) {
 						uint64_t off = (uintptr_t)objs[i] -
 							       base;
-						uint32_t idx = (uint32_t)(off >> shift);
+						uint64_t ix = off >> shift;
 
-						if (PKTPOOL__UNLIKELY(off >= len)) {
-							wrong = 1;
-							break;
-						}
-						/* misaligned, or tagged for another */
 						wrong |= (off & mask) |
-							 (PKTPOOL__LOAD(&tag[idx]) ^ mine);
-						dst[i] = idx;
+							 ((last - ix) &
+							  (1ull << 63));
+						idx[i] = (uint32_t)ix;
 					}
 					bad = wrong != 0;
 				} else {
 					for (i = 0; i < n; i++) {
 						uint64_t off = (uintptr_t)objs[i] -
 							       base;
-						uint32_t idx;
 
 						if (PKTPOOL__UNLIKELY(off >= len)) {
 							bad = 1;
 							break;
 						}
-						idx = pktpool__off_to_idx(p, off);
-						bad |= idx * size != off;
-						bad |= PKTPOOL__LOAD(&tag[idx]) != mine;
-						dst[i] = idx;
+						idx[i] = pktpool__off_to_idx(p, off);
+						bad |= idx[i] * size != off;
 					}
 				}
+				/* every index in range: the tags */
 				if (PKTPOOL__LIKELY(!bad)) {
+					/* unrolled when n allows */
+					for (i = 0; !(n & 3) && i < n; i += 4)
+						bad |= (PKTPOOL__LOAD(&tag[idx[i]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 1]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 2]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 3]]) ^ mine);
+					for (i = 0; (n & 3) && i < n; i++)
+						bad |= PKTPOOL__LOAD(&tag[idx[i]]) ^ mine;
+				}
+				if (PKTPOOL__LIKELY(!bad)) {
+					__builtin_memcpy(&c->slot[have], idx,
+							 n * sizeof(idx[0]));
 					PKTPOOL__STORE(&c->count, have + n);
 					pktpool__add(&c->frees, n);
 					return 0;
@@ -604,6 +615,98 @@ static inline int pktpool_free_bulk(struct pktpool *p,
 		}
 	}
 	return pktpool__free_bulk_slow(p, objs, n);
+}
+
+/*
+ * Index forms of the bulk calls, for rings of slot indices: no pointer to
+ * convert or check for range and alignment. Allocate up to n slots into
+ * idx[]; returns how many (fewer only when the region ran out), or a
+ * negative errno for bad arguments.
+ */
+static inline int pktpool_alloc_idx_bulk(struct pktpool *p, uint32_t *idx,
+					 unsigned int n)
+{
+	struct pktpool__tcache *c;
+	uint32_t have, i, bad = 0;
+
+	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && idx != NULL)) {
+		c = pktpool__tls.tc[p->hid];
+		if (PKTPOOL__LIKELY(c != NULL)) {
+			have = PKTPOOL__LOAD(&c->count);
+			if (PKTPOOL__LIKELY(have <= p->cap && n <= have)) {
+				/* locals: stores to idx[] may alias *p */
+				const uint32_t last = p->slot_count - 1;
+
+				/* copy, then check the private copy: the
+				 * region may change under us. Two plain
+				 * loops, which compilers vectorize; v > last
+				 * sets the top bit of (last - v) | v, as
+				 * last < 2^26 */
+				__builtin_memcpy(idx, &c->slot[have - n],
+						 n * sizeof(*idx));
+				for (i = 0; i < n; i++)
+					bad |= (last - idx[i]) | idx[i];
+				/* top bit: v > last (slot_count <= 2^26) */
+				if (PKTPOOL__LIKELY(!(bad >> 31))) {
+					PKTPOOL__STORE(&c->count, have - n);
+					return (int)n;
+				}
+			}
+		}
+	}
+	return pktpool__alloc_idx_bulk_slow(p, idx, n);
+}
+
+/*
+ * Free n slots by index: every valid one is freed; returns 0 or the first
+ * error (as pktpool_free_idx(): -EFAULT for an index out of range,
+ * -EALREADY for a slot already free).
+ */
+static inline int pktpool_free_idx_bulk(struct pktpool *p,
+					const uint32_t *idx, unsigned int n)
+{
+	struct pktpool__tcache *c;
+	uint32_t have, i, bad = 0;
+
+	if (PKTPOOL__LIKELY(pktpool__handle_ok(p) && idx != NULL)) {
+		c = pktpool__tls.tc[p->hid];
+		if (PKTPOOL__LIKELY(c != NULL)) {
+			have = PKTPOOL__LOAD(&c->count);
+			if (PKTPOOL__LIKELY(have <= p->cap &&
+					    n <= p->cap - have)) {
+				/* locals: stores to the cache may alias *p */
+				const uint32_t last = p->slot_count - 1;
+				/* owned and cached: the whole tag */
+				const uint32_t mine = p->owner | PKTPOOL__TAG_CACHED;
+				PKTPOOL__A(uint8_t) *const tag = p->tag;
+
+				/* the range first (vectorized), so the tag
+				 * loads below need no check of their own */
+				for (i = 0; i < n; i++)
+					bad |= (last - idx[i]) | idx[i];
+				/* top bit: v > last (slot_count <= 2^26) */
+				bad >>= 31;
+				if (PKTPOOL__LIKELY(!bad)) {
+					/* unrolled when n allows */
+					for (i = 0; !(n & 3) && i < n; i += 4)
+						bad |= (PKTPOOL__LOAD(&tag[idx[i]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 1]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 2]]) ^ mine) |
+						       (PKTPOOL__LOAD(&tag[idx[i + 3]]) ^ mine);
+					for (i = 0; (n & 3) && i < n; i++)
+						bad |= PKTPOOL__LOAD(&tag[idx[i]]) ^ mine;
+				}
+				if (PKTPOOL__LIKELY(!bad)) {
+					__builtin_memcpy(&c->slot[have], idx,
+							 n * sizeof(*idx));
+					PKTPOOL__STORE(&c->count, have + n);
+					pktpool__add(&c->frees, n);
+					return 0;
+				}
+			}
+		}
+	}
+	return pktpool__free_idx_bulk_slow(p, idx, n);
 }
 
 /* ---------------------------------------------------------------------

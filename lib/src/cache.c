@@ -91,6 +91,7 @@ static void tcache_zero(struct pktpool__tcache *tc)
 	atomic_store_explicit(&tc->count, 0, memory_order_relaxed);
 	atomic_store_explicit(&tc->transit_op, TRANSIT_NONE,
 			      memory_order_relaxed);
+	atomic_store_explicit(&tc->mag, PKTPOOL_NIL, memory_order_relaxed);
 	atomic_store_explicit(&tc->frees, 0, memory_order_relaxed);
 	atomic_store_explicit(&tc->filled, 0, memory_order_relaxed);
 	atomic_store_explicit(&tc->drained, 0, memory_order_relaxed);
@@ -131,6 +132,7 @@ static struct pktpool__tcache *tcache_claim(struct pktpool *p, pid_t tid)
 				memory_order_relaxed))
 			continue;
 		tcache_zero(tc);
+		p->priv->stash[i] = PKTPOOL_NIL;
 		atomic_store_explicit(&tc->tid, (uint32_t)tid,
 				      memory_order_relaxed);
 		return tc;
@@ -257,8 +259,20 @@ int pktpool__drain(struct pktpool *p, struct pktpool__tcache *tc,
 	if (left)
 		*left = keep;
 	pktpool__add(&tc->drained, m);
-	if (k) {
-		int e = pktpool__push(p, tc, chain, k);
+	/* whole batches into magazines, the rest (or all, when the depot
+	 * has no empty magazine) onto the list */
+	i = 0;
+	while (k - i >= p->priv->batch && !p->priv->nocache) {
+		int e = pktpool__depot_put(p, tc, &chain[i]);
+
+		if (e == -ENOSPC)
+			break;
+		if (e)
+			err = e;
+		i += p->priv->batch;
+	}
+	if (k > i) {
+		int e = pktpool__push(p, tc, &chain[i], k - i);
 
 		if (e)
 			err = e;
@@ -280,17 +294,40 @@ static void debug_hand_out(struct pktpool *p, uint32_t idx)
 	pktpool__poison_check(p, idx);
 }
 
-/* A thread without a cache entry: one slot off the shared list. */
+/*
+ * One slot for a thread without a cache (entry, or PKTPOOL_F_NOCACHE):
+ * off the shared list, or when that is empty out of a full magazine,
+ * whose other slots go onto the list.
+ */
+static int pop_one_locked(struct pktpool *p, struct pktpool__tcache *tc,
+			  uint32_t *idx, uint32_t *got)
+{
+	uint32_t buf[PKTPOOL_BATCH_MAX], k;
+	int err, e;
+
+	err = pktpool__pop(p, tc, idx, 1, got);
+	if (*got)
+		return err;
+	e = pktpool__depot_get(p, tc, buf, &k);
+	if (!k)
+		return e ? e : err;
+	*idx = buf[k - 1];
+	*got = 1;
+	if (k > 1)
+		pktpool__push(p, tc, buf, k - 1);
+	return 0;
+}
+
 static int pop_one(struct pktpool *p, struct pktpool__priv *pv,
 		   struct pktpool__tcache *tc, uint32_t *idx, uint32_t *got)
 {
 	int err;
 
 	if (tc)
-		return pktpool__pop(p, tc, idx, 1, got);
+		return pop_one_locked(p, tc, idx, got);
 	/* one transit record per process for these threads */
 	pthread_mutex_lock(&pv->nc_lock);
-	err = pktpool__pop(p, NULL, idx, 1, got);
+	err = pop_one_locked(p, NULL, idx, got);
 	pthread_mutex_unlock(&pv->nc_lock);
 	return err;
 }
@@ -360,7 +397,13 @@ PKTPOOL_EXPORT void *pktpool__alloc_slow(struct pktpool *p)
 	 * the ones we popped, not what the region says after (anyone who can
 	 * write the region could aim our stores anywhere otherwise).
 	 */
-	err = pktpool__pop(p, tc, got, pv->batch, &k);
+	err = pktpool__depot_get(p, tc, got, &k);
+	if (k == 0) {
+		int e = pktpool__pop(p, tc, got, pv->batch, &k);
+
+		if (e || !err)
+			err = e;
+	}
 	pktpool__add(&tc->filled, k);
 	if (k == 0) {
 		atomic_store_explicit(&tc->count, 0, memory_order_relaxed);
@@ -552,6 +595,45 @@ PKTPOOL_EXPORT int pktpool__free_bulk_slow(struct pktpool *p, void *const *objs,
 	return first;
 }
 
+PKTPOOL_EXPORT int pktpool__alloc_idx_bulk_slow(struct pktpool *p,
+						uint32_t *idx, unsigned int n)
+{
+	struct pktpool__priv *pv;
+	unsigned int i;
+	int err;
+
+	err = pktpool__handle_get(p, &pv);
+	if (err)
+		return err;
+	if (!idx && n)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (pktpool_alloc_idx(p, &idx[i]))
+			break;
+	return (int)i;
+}
+
+PKTPOOL_EXPORT int pktpool__free_idx_bulk_slow(struct pktpool *p,
+					       const uint32_t *idx,
+					       unsigned int n)
+{
+	struct pktpool__priv *pv;
+	unsigned int i;
+	int err, first = 0;
+
+	err = pktpool__handle_get(p, &pv);
+	if (err)
+		return err;
+	if (!idx && n)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		err = pktpool_free_idx(p, idx[i]);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
 PKTPOOL_EXPORT int pktpool_alloc_idx(struct pktpool *p, uint32_t *idx)
 {
 	void *obj;
@@ -614,6 +696,7 @@ static void forget_in_thread(struct pktpool *p, struct pktpool__thread *t)
 
 	if (tc) {
 		pktpool__drain(p, tc, 0, NULL);
+		pktpool__depot_unstash(p, tc);
 		pktpool__tcache_release(p, tc);
 	}
 	t->tc[p->hid] = NULL;
@@ -690,6 +773,8 @@ void pktpool__fork_child(void)
 				close(pv->lockfd);
 			pv->lockfd = -1;
 			pthread_mutex_init(&pv->nc_lock, NULL);
+			/* the parent's spares, in the parent's entries */
+			memset(pv->stash, 0xff, sizeof(pv->stash));
 		}
 	}
 }

@@ -211,8 +211,13 @@ check:
 		out[i - bad] = idx;
 	}
 	transit_end(p, tc);
-	if (c >= k && c <= n)
-		peak_update(h, n - (c - k));
+	if (c >= k && c <= n) {
+		uint64_t in_depot = pktpool__depot_free(pv);
+
+		/* free = what the list and the full magazines hold */
+		if (in_depot <= n - (c - k))
+			peak_update(h, n - (c - k) - in_depot);
+	}
 	if (bad)
 		err = pktpool__report(p, -EUCLEAN,
 			"%u slots came off the free list not tagged free (a cycle, or a slot listed twice); kept back",

@@ -42,7 +42,8 @@
 #define PKTPOOL_MAGIC		0x314c4f4f50544b50ull	/* "PKTPOOL1" */
 /* In magic while one process lays the header out; see hdr_claim(). */
 #define PKTPOOL_MAGIC_CLAIMED	0x2e2e2e4c4f4f504bull	/* "KPOOL..." */
-#define PKTPOOL_LAYOUT_VERSION	3u	/* 3: rx, fill, tx rings; 2: 128-bit head, entry locks */
+#define PKTPOOL_LAYOUT_VERSION	4u	/* 4: magazine depot; 3: rx, fill, tx
+					 * rings; 2: 128-bit head, entry locks */
 #define PKTPOOL_PAGE		4096u
 #define PKTPOOL_HDR_SIZE	PKTPOOL_PAGE
 #define PKTPOOL_CTRL_SIZE	16384u		/* = PKTPOOL_REGION_CTRL_SIZE */
@@ -84,13 +85,25 @@ enum {
 	PROC_RECLAIMING,	/* a survivor is returning its slots */
 };
 
-/* Thread cache transit_op: the shared-list CAS its thread is inside. */
+/*
+ * Thread cache transit_op: the shared-list or depot CAS its thread is
+ * inside. For the depot ops transit_first is the magazine.
+ */
 enum {
 	TRANSIT_NONE = 0,
 	TRANSIT_POP,		/* about to CAS a chain off the list */
 	TRANSIT_POPPED,		/* CAS done, tagging the chain */
 	TRANSIT_PUSH,		/* about to CAS a chain onto the list */
 	TRANSIT_PUSHED,		/* CAS done, untagging the chain */
+	TRANSIT_MPOP,		/* about to CAS a full magazine off */
+	TRANSIT_MPOPPED,	/* CAS done: tagging its slots, then it is
+				 * an empty magazine we hold */
+	TRANSIT_MPUSH,		/* filled, about to CAS a full magazine on
+				 * (its slots tagged free before) */
+	TRANSIT_EPOP,		/* about to CAS an empty magazine off */
+	TRANSIT_EHELD,		/* holding an empty magazine, filling it */
+	TRANSIT_EPUSH,		/* about to CAS an empty magazine on */
+	TRANSIT_OP_MAX = TRANSIT_EPUSH,
 };
 
 /*
@@ -226,7 +239,7 @@ struct pktpool__hdr {
 	uint64_t size;
 	uint64_t off_slots;
 	uint8_t __pad0[16];
-	/* 64: the shared free list and its count, one line. */
+	/* 64: the shared free list ("loose" slots) and its count, one line. */
 	struct pktpool__head head;
 	uint8_t __pad1[48];
 	/* 128: rarely written counters. */
@@ -241,16 +254,41 @@ struct pktpool__hdr {
 	_Atomic uint64_t shared_failures;	/* no thread cache entry */
 	/* 192: creator's name, for tools. */
 	char name[PKTPOOL_NAME_MAX];
-	uint8_t __pad3[1024 - 192 - PKTPOOL_NAME_MAX];
+	uint8_t __pad2[256 - 192 - PKTPOOL_NAME_MAX];
+	/* 256, 320: the depot's stacks of full and of empty magazines (see
+	 * depot.c), a line each; count = magazines on the stack. */
+	struct pktpool__head full;
+	uint8_t __pad3[48];
+	struct pktpool__head empty;
+	uint8_t __pad4[1024 - 336];
 	/* 1024: process table. */
 	struct pktpool__proc proc[PKTPOOL_PROCS_MAX];
-	uint8_t __pad4[PKTPOOL_HDR_SIZE - 1024 -
+	uint8_t __pad5[PKTPOOL_HDR_SIZE - 1024 -
 		       PKTPOOL_PROCS_MAX * sizeof(struct pktpool__proc)];
 };
+
+/*
+ * A magazine: up to PKTPOOL_BATCH_MAX slot indices moved as one. Full
+ * magazines hold exactly the handle's batch (the same in every process:
+ * a function of slot_count), so a refill or a drain of a batch is one CAS
+ * and one copy. The magazines live in the meta area after the tags (see
+ * layout.c), where anyone may write them: every index read back is
+ * checked, and a slot is only handed out if its tag said free.
+ */
+struct pktpool__mag {
+	_Atomic uint32_t next;		/* next magazine on its stack */
+	uint32_t __pad[3];
+	_Atomic uint32_t slot[PKTPOOL_BATCH_MAX];
+};
+
+#define PKTPOOL_MAG_SIZE	144u
+_Static_assert(sizeof(struct pktpool__mag) == PKTPOOL_MAG_SIZE, "magazine");
 
 _Static_assert(sizeof(struct pktpool__proc) == 32, "proc entry size");
 _Static_assert(offsetof(struct pktpool__hdr, head) == 64, "head line");
 _Static_assert(offsetof(struct pktpool__hdr, peak) == 128, "counter line");
+_Static_assert(offsetof(struct pktpool__hdr, full) == 256, "depot full line");
+_Static_assert(offsetof(struct pktpool__hdr, empty) == 320, "depot empty line");
 _Static_assert(offsetof(struct pktpool__hdr, proc) == 1024, "proc table");
 _Static_assert(sizeof(struct pktpool__hdr) == PKTPOOL_HDR_SIZE, "header");
 _Static_assert(sizeof(struct pktpool__tcache) ==
@@ -305,6 +343,12 @@ struct pktpool__priv {
 	struct pktpool_layout lay;
 	_Atomic uint32_t *next;		/* per-slot links */
 	_Atomic uint8_t *tag;		/* per-slot tags */
+	struct pktpool__mag *mag;	/* the depot's magazines */
+	uint32_t mag_count;
+	/* Private truth of each of our thread caches' spare empty magazine
+	 * (the entry's mag field is a copy for reclaim to find); written by
+	 * the entry's thread alone. */
+	uint32_t stash[PKTPOOL_THREADS_MAX];
 	struct pktpool__tcache *tcache;	/* PKTPOOL_THREADS_MAX entries */
 	int fd;
 	int lockfd;			/* this process's own open file
@@ -351,6 +395,25 @@ void pktpool__handle_free(struct pktpool *p);
 /* layout.c */
 int pktpool__layout(uint32_t slot_size, uint32_t slot_count,
 		    struct pktpool_layout *lay);
+/*
+ * The depot's place: the meta area's bytes the links and tags leave (3
+ * per slot, plus the rounding to a page), from the first 64-byte boundary
+ * after the tags; *off from off_meta. Room for magazines holding about two
+ * thirds of the slots; the others stay on the linked list. The meta
+ * area's size is the ABI's (PKTPOOL_REGION_META_SIZE), so the kernel's
+ * regions have the same room.
+ */
+static inline void pktpool__mag_area(uint32_t slot_count, uint64_t *off,
+				     uint32_t *count)
+{
+	uint64_t start = ((uint64_t)slot_count * 5 + 63) & ~(uint64_t)63;
+	uint64_t end = ((uint64_t)slot_count * PKTPOOL_META_SIZE +
+			PKTPOOL_PAGE - 1) & ~(uint64_t)(PKTPOOL_PAGE - 1);
+
+	*off = start;
+	*count = (uint32_t)((end - start) / PKTPOOL_MAG_SIZE);
+}
+uint32_t pktpool__batch(uint32_t slot_count);
 void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags);
 int pktpool__hdr_check(struct pktpool__priv *pv);
 int pktpool__hdr_layout(struct pktpool__priv *pv, uint32_t flags);
@@ -360,6 +423,26 @@ int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 		 uint32_t *out, uint32_t want, uint32_t *got);
 int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 		  const uint32_t *idx, uint32_t n);
+
+/* depot.c */
+int pktpool__depot_get(struct pktpool *p, struct pktpool__tcache *tc,
+		       uint32_t *out, uint32_t *got);
+int pktpool__depot_put(struct pktpool *p, struct pktpool__tcache *tc,
+		       const uint32_t *idx);
+void pktpool__depot_unstash(struct pktpool *p, struct pktpool__tcache *tc);
+void pktpool__mag_push_empty(struct pktpool *p, struct pktpool__tcache *tc,
+			     uint32_t m);
+/* Slots in full magazines (count of the full stack times the batch). */
+uint64_t pktpool__depot_free(struct pktpool__priv *pv);
+/*
+ * Walk the full stack from head h: mark every slot index found in on[]
+ * (slot_count bytes) and every magazine in mon[] (mag_count bytes, may be
+ * NULL). Returns magazines walked, or -EUCLEAN for a broken stack (an
+ * index out of range, a cycle), with the slot or magazine in *where.
+ */
+long pktpool__depot_walk(struct pktpool *p, struct hv h, uint8_t *on,
+			 uint8_t *mon, uint32_t *where, bool *dup);
+long pktpool__depot_walk_empty(struct pktpool *p, struct hv h, uint8_t *mon);
 
 /* cache.c */
 int pktpool__register(struct pktpool *p);
@@ -389,6 +472,12 @@ void pktpool__poison(struct pktpool *p, uint32_t idx);
 void pktpool__poison_all(struct pktpool__priv *pv);
 int pktpool__poison_check(struct pktpool *p, uint32_t idx);
 bool pktpool__env_debug(void);
+
+static inline uint32_t tcache_index(const struct pktpool__priv *pv,
+				    const struct pktpool__tcache *tc)
+{
+	return (uint32_t)(tc - pv->tcache);
+}
 
 static inline void *slot_ptr(const struct pktpool *p, uint32_t idx)
 {

@@ -13,7 +13,9 @@
  *   off_rx_ring    receive ring, kernel -> userspace: descriptors
  *   off_fill_ring  fill ring, userspace -> kernel: u32 slot indices
  *   off_tx_ring    transmit/verdict ring, userspace -> kernel: descriptors
- *   off_meta       8 bytes per slot: u32 next[] then u8 tag[]
+ *   off_meta       8 bytes per slot: u32 next[] then u8 tag[], then (from
+ *                  the next 64-byte boundary to the end of the meta
+ *                  area's pages) the depot's magazines (see depot.c)
  *   off_slots      the slots
  *
  * Each ring: producer at +0, consumer at +64, flags at +68, ring_entries
@@ -34,6 +36,17 @@ static uint64_t page_up(uint64_t v)
 _Static_assert(PKTPOOL_HDR_SIZE + PKTPOOL_THREADS_MAX *
 	       sizeof(struct pktpool__tcache) <= PKTPOOL_CTRL_SIZE,
 	       "thread caches fit the control block");
+
+/* Slots per refill and drain, and per full magazine: the same in every
+ * process, a function of the geometry alone. */
+uint32_t pktpool__batch(uint32_t slot_count)
+{
+	uint32_t b = slot_count / 16;
+
+	if (b > PKTPOOL_BATCH_MAX)
+		b = PKTPOOL_BATCH_MAX;
+	return b ? b : 1;
+}
 
 int pktpool__layout(uint32_t slot_size, uint32_t slot_count,
 		    struct pktpool_layout *lay)
@@ -86,16 +99,18 @@ PKTPOOL_EXPORT int pktpool_layout(uint32_t slot_size, uint32_t slot_count,
 
 /*
  * The layout itself, by the one process entitled to (see
- * pktpool__hdr_layout()): every slot on the shared list in index order, all
- * tags free, thread caches and process table empty, in debug mode every
- * slot poisoned, and only then the magic. Everything is written, not
+ * pktpool__hdr_layout()): the first slots in full magazines (half the
+ * magazines, the rest empty), the others on the shared list, all in index
+ * order; all tags free, thread caches and process table empty, in debug
+ * mode every slot poisoned, and only then the magic. Everything is written, not
  * assumed zero, so a layout a killed process left half done is redone.
  */
 void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags)
 {
 	struct pktpool__hdr *h = pv->hdr;
 	const struct pktpool_layout *lay = &pv->lay;
-	uint32_t i, n = lay->slot_count;
+	uint32_t i, j, n = lay->slot_count, b = pktpool__batch(n);
+	uint32_t full = pv->mag_count / 2, first;
 
 	atomic_store_explicit(&h->magic, PKTPOOL_MAGIC_CLAIMED,
 			      memory_order_relaxed);
@@ -113,15 +128,40 @@ void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags)
 	memset((void *)h->proc, 0, sizeof(h->proc));
 	memset(pv->tcache, 0, PKTPOOL_THREADS_MAX * sizeof(*pv->tcache));
 
+	if (full > n / b)
+		full = n / b;
+	for (i = 0; i < pv->mag_count; i++) {
+		struct pktpool__mag *m = &pv->mag[i];
+
+		atomic_store_explicit(&m->next, i + 1 == full ||
+				      i + 1 == pv->mag_count ? PKTPOOL_NIL : i + 1,
+				      memory_order_relaxed);
+		for (j = 0; j < PKTPOOL_BATCH_MAX; j++)
+			atomic_store_explicit(&m->slot[j], i < full && j < b ?
+					      i * b + j : PKTPOOL_NIL,
+					      memory_order_relaxed);
+	}
+	first = full * b;
 	for (i = 0; i < n; i++) {
 		atomic_store_explicit(&pv->next[i], i + 1 < n ? i + 1 :
 				      PKTPOOL_NIL, memory_order_relaxed);
 		atomic_store_explicit(&pv->tag[i], TAG(0, TAG_FREE),
 				      memory_order_relaxed);
 	}
-	atomic_store_explicit(&h->head.lo, hv_make(0, n, 0).lo,
+	atomic_store_explicit(&h->head.lo, first < n ?
+			      hv_make(first, n - first, 0).lo :
+			      hv_make(PKTPOOL_NIL, 0, 0).lo,
 			      memory_order_relaxed);
 	atomic_store_explicit(&h->head.gen, 0, memory_order_relaxed);
+	atomic_store_explicit(&h->full.lo, full ? hv_make(0, full, 0).lo :
+			      hv_make(PKTPOOL_NIL, 0, 0).lo,
+			      memory_order_relaxed);
+	atomic_store_explicit(&h->full.gen, 0, memory_order_relaxed);
+	atomic_store_explicit(&h->empty.lo, full < pv->mag_count ?
+			      hv_make(full, pv->mag_count - full, 0).lo :
+			      hv_make(PKTPOOL_NIL, 0, 0).lo,
+			      memory_order_relaxed);
+	atomic_store_explicit(&h->empty.gen, 0, memory_order_relaxed);
 	/* Before the region is visible as laid out: an early attacher's
 	 * data must not be poisoned under it. */
 	if (flags & PKTPOOL_F_DEBUG)

@@ -314,66 +314,139 @@ static bool others_in_flight(struct pktpool *p, const void *record)
 }
 
 /*
- * Settle an ambiguous chain by looking: walk the whole list between two
- * equal head snapshots (nothing pushed or popped meanwhile: the walk is
- * exact) with no other operation in flight before or after (nobody holds
- * a slot popped but not yet tagged). A chain slot on the list is where it
- * belongs; one off the list still tagged free has been lost by the dead
- * process and nobody else can reach it: take it back. False when the
- * list never held still long enough.
+ * Mark in on[] every slot on the shared list and in the full magazines,
+ * from snapshots of both heads (returned). False when either is broken.
+ */
+static bool mark_listed(struct pktpool *p, uint8_t *on, struct hv *h0,
+			struct hv *f0)
+{
+	struct pktpool__hdr *h = p->priv->hdr;
+	const uint32_t n = p->slot_count;
+	uint64_t steps = 0;
+	uint32_t cur, where;
+	bool dup;
+
+	*h0 = head_snapshot(&h->head);
+	for (cur = hv_idx(*h0); cur != PKTPOOL_NIL; steps++) {
+		if (cur >= n || steps > n)
+			return false;
+		on[cur] = 1;
+		cur = atomic_load_explicit(&p->priv->next[cur],
+					   memory_order_relaxed);
+	}
+	*f0 = head_snapshot(&h->full);
+	return pktpool__depot_walk(p, *f0, on, NULL, &where, &dup) >= 0;
+}
+
+/*
+ * Settle an ambiguous batch by looking: walk the whole list and the full
+ * magazines between two equal snapshots of both heads (nothing pushed or
+ * popped meanwhile: the walk is exact) with no other operation in flight
+ * before or after (nobody holds a slot taken off but not yet tagged). A
+ * batch slot listed is where it belongs; one not listed but still tagged
+ * free has been lost by the dead process and nobody else can reach it:
+ * take it back. False when the picture never held still long enough.
  */
 static bool settle_by_walk(struct gather *g, const struct transit *t,
 			   const uint32_t *chain, uint32_t k)
 {
 	struct pktpool *p = g->p;
 	struct pktpool__hdr *h = p->priv->hdr;
-	const uint32_t n = p->slot_count;
-	uint8_t *in_chain, *on_list;
+	uint8_t *on;
 	bool settled = false;
 	int tries;
 	uint32_t i;
 
 	gather_flush(g);	/* our own batch is on the list, not in limbo */
-	in_chain = calloc(n, 1);
-	on_list = calloc(k, 1);
-	if (!in_chain || !on_list)
-		goto out;
-	for (i = 0; i < k; i++)
-		in_chain[chain[i]] = (uint8_t)(i + 1 > 255 ? 255 : i + 1);
+	on = calloc(p->slot_count, 1);
+	if (!on)
+		return false;
 	for (tries = 0; tries < 8 && !settled; tries++) {
-		struct hv h0;
-		uint64_t steps = 0;
-		uint32_t cur;
-		bool broken = false;
+		struct hv h0, f0;
 
 		if (others_in_flight(p, t->record))
 			continue;
-		h0 = head_snapshot(&h->head);
-		memset(on_list, 0, k);
-		for (cur = hv_idx(h0); cur != PKTPOOL_NIL; steps++) {
-			if (cur >= n || steps > n) {
-				broken = true;
-				break;
-			}
-			if (in_chain[cur])
-				for (i = 0; i < k; i++)
-					if (chain[i] == cur)
-						on_list[i] = 1;
-			cur = atomic_load_explicit(&p->priv->next[cur],
-						   memory_order_relaxed);
-		}
-		if (broken || !hv_eq(head_snapshot(&h->head), h0) ||
+		memset(on, 0, p->slot_count);
+		if (!mark_listed(p, on, &h0, &f0) ||
+		    !hv_eq(head_snapshot(&h->head), h0) ||
+		    !hv_eq(head_snapshot(&h->full), f0) ||
 		    others_in_flight(p, t->record))
 			continue;
 		for (i = 0; i < k; i++)
-			if (!on_list[i])
+			if (!on[chain[i]])
 				gather_take(g, chain[i], 0);
 		settled = true;
 	}
-out:
-	free(in_chain);
-	free(on_list);
+	free(on);
 	return settled;
+}
+
+/*
+ * The magazine a dead process was moving (see depot.c); t->first names
+ * it. Its slots are read from the magazine, which the dead process held
+ * (only honest contents matter: each is taken only if tagged free and
+ * provably off every list).
+ */
+static void resolve_mag(struct gather *g, const struct transit *t,
+			uint32_t dead)
+{
+	struct pktpool *p = g->p;
+	struct pktpool__priv *pv = p->priv;
+	uint32_t chain[PKTPOOL_BATCH_MAX], k = 0, i, m = t->first;
+	struct hv now;
+	bool pushed;
+
+	if (m >= pv->mag_count)
+		return;
+	for (i = 0; i < pv->batch; i++) {
+		uint32_t s = atomic_load_explicit(&pv->mag[m].slot[i],
+						  memory_order_relaxed);
+
+		if (s < p->slot_count)
+			chain[k++] = s;
+	}
+	switch (t->op) {
+	case TRANSIT_MPOPPED:	/* ours: the untagged rest is the dead's */
+		for (i = 0; i < k; i++)
+			gather_take(g, chain[i], 0);
+		gather_flush(g);
+		pktpool__mag_push_empty(p, g->tc, m);
+		return;
+	case TRANSIT_EHELD:	/* an empty one it was filling */
+		pktpool__mag_push_empty(p, g->tc, m);
+		return;
+	case TRANSIT_MPOP:
+		now = head_snapshot(&pv->hdr->full);
+		if (now.gen == t->expect.gen)
+			return;	/* the CAS did not happen */
+		/* moved by its CAS or another popper's: look */
+		break;
+	case TRANSIT_MPUSH:
+		/* tags go free before the CAS: one still the dead's means
+		 * the CAS had not come; so does an unmoved head */
+		now = head_snapshot(&pv->hdr->full);
+		pushed = now.gen != t->expect.gen;
+		for (i = 0; i < k; i++)
+			if ((atomic_load_explicit(&p->tag[chain[i]],
+				memory_order_relaxed) & PKTPOOL__TAG_OWNER) == dead)
+				pushed = false;
+		if (!pushed) {
+			for (i = 0; i < k; i++)
+				gather_take(g, chain[i], 0);
+			gather_flush(g);
+			pktpool__mag_push_empty(p, g->tc, m);
+			return;
+		}
+		/* nobody else pushes this magazine: a head of exactly (m,
+		 * expected generation + 1) is its CAS */
+		if (now.gen == t->expect.gen + 1 && hv_idx(now) == m)
+			return;
+		break;
+	default:		/* empty magazines in flight: idle reclaim */
+		return;
+	}
+	if (!settle_by_walk(g, t, chain, k))
+		uncertain(g, dead, k);
 }
 
 /*
@@ -389,6 +462,10 @@ static void resolve_transit(struct gather *g, const struct transit *t,
 	uint32_t chain[PKTPOOL_CACHE_MAX], k = 0, i, cur;
 	bool moved = now.gen != t->expect.gen;
 
+	if (t->op > TRANSIT_PUSHED && t->op <= TRANSIT_OP_MAX) {
+		resolve_mag(g, t, dead);
+		return;
+	}
 	if (t->op == TRANSIT_NONE || t->op > TRANSIT_PUSHED || t->n == 0 ||
 	    t->n > PKTPOOL_CACHE_MAX || t->first >= p->slot_count)
 		return;
@@ -481,10 +558,17 @@ static void reclaim_owner(struct gather *g, uint32_t dead)
 	for (i = 0; i < p->slot_count; i++)
 		gather_take(g, i, dead);
 	gather_flush(g);
-	for (i = 0; i < PKTPOOL_THREADS_MAX; i++)
+	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
 		if (atomic_load_explicit(&tcache[i].owner,
-					 memory_order_relaxed) == dead)
-			pktpool__tcache_release(p, &tcache[i]);
+					 memory_order_relaxed) != dead)
+			continue;
+		/* its spare empty magazine (the record never names it
+		 * too: see depot.c) */
+		pktpool__mag_push_empty(p, g->tc,
+			atomic_load_explicit(&tcache[i].mag,
+					     memory_order_relaxed));
+		pktpool__tcache_release(p, &tcache[i]);
+	}
 }
 
 /*
@@ -539,6 +623,67 @@ static int reclaim_one(struct pktpool *p, struct gather *g, uint32_t i,
 }
 
 /*
+ * The depot's part of an idle recovery: mark the slots of the full
+ * magazines in on[], make the stacks' counts match, and put every
+ * magazine on neither stack and no live thread cache's spare back on the
+ * empty stack (lost by a process killed while it held one).
+ */
+static int reclaim_idle_depot(struct pktpool *p, uint8_t *on)
+{
+	struct pktpool__priv *pv = p->priv;
+	struct pktpool__hdr *h = pv->hdr;
+	uint8_t *mon = calloc(pv->mag_count ? pv->mag_count : 1, 1);
+	struct hv full, empty;
+	long nf, ne;
+	uint32_t i, where;
+	bool dup;
+
+	if (!mon)
+		return -ENOMEM;
+	full = head_snapshot(&h->full);
+	nf = pktpool__depot_walk(p, full, on, mon, &where, &dup);
+	if (nf < 0 || dup) {
+		free(mon);
+		return pktpool__report(p, -EUCLEAN,
+			"full magazines broken at magazine %u; idle reclaim stopped",
+			nf < 0 ? where : hv_idx(full));
+	}
+	empty = head_snapshot(&h->empty);
+	ne = pktpool__depot_walk_empty(p, empty, mon);
+	if (ne < 0) {
+		free(mon);
+		return pktpool__report(p, -EUCLEAN,
+			"empty magazines broken; idle reclaim stopped");
+	}
+	if ((hv_count(full) != nf &&
+	     !head_cas(&h->full, &full, hv_make(hv_idx(full), (uint32_t)nf,
+						full.gen + 1))) ||
+	    (hv_count(empty) != ne &&
+	     !head_cas(&h->empty, &empty, hv_make(hv_idx(empty), (uint32_t)ne,
+						  empty.gen + 1)))) {
+		free(mon);
+		return -EAGAIN;		/* not idle after all */
+	}
+	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
+		struct pktpool__tcache *tc = &pv->tcache[i];
+		uint32_t m = atomic_load_explicit(&tc->mag,
+						  memory_order_relaxed);
+
+		if (atomic_load_explicit(&tc->owner, memory_order_relaxed) &&
+		    m < pv->mag_count)
+			mon[m] = 1;
+		/* our own threads' spares: the private truth */
+		if (pv->stash[i] < pv->mag_count)
+			mon[pv->stash[i]] = 1;
+	}
+	for (i = 0; i < pv->mag_count; i++)
+		if (!mon[i])
+			pktpool__mag_push_empty(p, NULL, i);
+	free(mon);
+	return 0;
+}
+
+/*
  * Idle recovery: with nobody else using the region, any slot tagged free
  * that is not on the list, and any slot tagged with an owner whose entry
  * is free, has been lost; put it back, and make the count match the list.
@@ -551,6 +696,7 @@ static int reclaim_idle(struct pktpool *p, struct gather *g)
 	struct hv head;
 	uint64_t steps = 0;
 	uint32_t cur, i;
+	int err;
 
 	if (!on)
 		return -ENOMEM;
@@ -572,6 +718,11 @@ static int reclaim_idle(struct pktpool *p, struct gather *g)
 		      hv_make(hv_idx(head), (uint32_t)steps, head.gen + 1))) {
 		free(on);
 		return -EAGAIN;		/* not idle after all */
+	}
+	err = reclaim_idle_depot(p, on);
+	if (err) {
+		free(on);
+		return err;
 	}
 	for (i = 0; i < n; i++) {
 		uint8_t tag = atomic_load_explicit(&p->tag[i],

@@ -72,18 +72,19 @@ static void setup_handle(struct pktpool *p, uint32_t flags)
 {
 	struct pktpool__priv *pv = p->priv;
 	const struct pktpool_layout *lay = &pv->lay;
-	uint32_t d = lay->slot_size / 64;
+	uint32_t d = lay->slot_size / 64, i;
+	uint64_t mag_off;
 
 	pv->next = (_Atomic uint32_t *)(pv->base + lay->off_next);
 	pv->tag = (_Atomic uint8_t *)(pv->base + lay->off_tag);
+	pktpool__mag_area(lay->slot_count, &mag_off, &pv->mag_count);
+	pv->mag = (struct pktpool__mag *)(pv->base + lay->off_meta + mag_off);
+	for (i = 0; i < PKTPOOL_THREADS_MAX; i++)
+		pv->stash[i] = PKTPOOL_NIL;
 	pv->tcache = (struct pktpool__tcache *)(pv->base + lay->off_tcache);
 	pv->debug = (flags & PKTPOOL_F_DEBUG) || pktpool__env_debug();
 	pv->nocache = flags & PKTPOOL_F_NOCACHE;
-	pv->batch = lay->slot_count / 16;
-	if (pv->batch > PKTPOOL_BATCH_MAX)
-		pv->batch = PKTPOOL_BATCH_MAX;
-	if (pv->batch == 0)
-		pv->batch = 1;
+	pv->batch = pktpool__batch(lay->slot_count);
 
 	p->slots = pv->base + lay->off_slots;
 	p->tag = pv->tag;

@@ -58,7 +58,7 @@ PKTPOOL_EXPORT int pktpool_stats(struct pktpool *p, struct pktpool_stats *st)
 
 		st->procs += s == PROC_ALIVE;
 	}
-	free_now = hv_count(head_load(&h->head));
+	free_now = hv_count(head_load(&h->head)) + pktpool__depot_free(pv);
 	if (free_now > p->slot_count)
 		free_now = p->slot_count;
 	if (cached > p->slot_count - free_now)
@@ -125,7 +125,7 @@ struct finding {
 /* What the previous pass saw, to confirm a finding by a second look. */
 struct last_pass {
 	bool valid;
-	struct hv head;
+	struct hv head, full, empty;
 	struct tc_stamp stamp[PKTPOOL_THREADS_MAX];
 	struct finding f;
 };
@@ -156,9 +156,10 @@ static int validate_once(struct pktpool *p, uint8_t *seen,
 	const uint32_t n = p->slot_count;
 	struct finding f = { 0, "" };
 	uint64_t listed = 0, tag_free = 0;
-	uint32_t cur, i, j;
-	bool in_flight = false;
-	struct hv head;
+	uint32_t cur, i, j, where;
+	bool in_flight = false, dup;
+	struct hv head, full, empty;
+	long nf, ne;
 	int err;
 
 	memset(seen, 0, n);
@@ -178,6 +179,8 @@ static int validate_once(struct pktpool *p, uint8_t *seen,
 	for (i = 0; i < PKTPOOL_THREADS_MAX; i++)
 		tc_stamp(&pv->tcache[i], &stamp[i]);
 	head = head_snapshot(&h->head);
+	full = head_snapshot(&h->full);
+	empty = head_snapshot(&h->empty);
 
 	for (cur = hv_idx(head); cur != PKTPOOL_NIL; listed++) {
 		uint8_t tag;
@@ -202,6 +205,52 @@ static int validate_once(struct pktpool *p, uint8_t *seen,
 	if (!f.err && hv_count(head) != listed)
 		NOTE(&f, -EBADMSG, "free count %u but %llu slots on the list",
 		     hv_count(head), (unsigned long long)listed);
+
+	/* the depot: full magazines hold a batch each, all tagged free */
+	nf = pktpool__depot_walk(p, full, seen, NULL, &where, &dup);
+	if (nf < 0) {
+		NOTE(&f, -EUCLEAN, "full magazines broken at magazine %u",
+		     where);
+	} else {
+		if (dup)
+			NOTE(&f, -EUCLEAN,
+			     "a slot is in two full magazines, or in one and on the list");
+		if (hv_count(full) != nf)
+			NOTE(&f, -EBADMSG,
+			     "%u full magazines counted but %ld on the stack",
+			     hv_count(full), nf);
+		/* again for the tags: the stack may have moved since, so
+		 * every value is checked again (the head check below then
+		 * discards the pass) */
+		for (i = 0, cur = hv_idx(full);
+		     i < (uint32_t)nf && cur < pv->mag_count; i++) {
+			for (j = 0; j < pv->batch; j++) {
+				uint32_t s = atomic_load_explicit(
+					&pv->mag[cur].slot[j],
+					memory_order_relaxed);
+				uint8_t tag;
+
+				if (s >= n)
+					break;
+				tag = atomic_load_explicit(&p->tag[s],
+							   memory_order_relaxed);
+				if (tag != TAG(0, TAG_FREE))
+					NOTE(&f, -EUCLEAN,
+					     "slot %u in full magazine %u has tag 0x%02x",
+					     s, cur, tag);
+			}
+			cur = atomic_load_explicit(&pv->mag[cur].next,
+						   memory_order_relaxed);
+		}
+		listed += (uint64_t)nf * pv->batch;
+	}
+	ne = pktpool__depot_walk_empty(p, empty, NULL);
+	if (ne < 0)
+		NOTE(&f, -EUCLEAN, "empty magazines broken");
+	else if (hv_count(empty) != ne)
+		NOTE(&f, -EBADMSG,
+		     "%u empty magazines counted but %ld on the stack",
+		     hv_count(empty), ne);
 
 	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
 		struct pktpool__tcache *tc = &pv->tcache[i];
@@ -253,7 +302,9 @@ static int validate_once(struct pktpool *p, uint8_t *seen,
 		     (unsigned long long)tag_free, (unsigned long long)listed);
 
 	/* Did anything move while we looked? */
-	if (!hv_eq(head_snapshot(&h->head), head))
+	if (!hv_eq(head_snapshot(&h->head), head) ||
+	    !hv_eq(head_snapshot(&h->full), full) ||
+	    !hv_eq(head_snapshot(&h->empty), empty))
 		return -EAGAIN;
 	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
 		struct tc_stamp now;
@@ -269,12 +320,16 @@ static int validate_once(struct pktpool *p, uint8_t *seen,
 	 * nothing moved in between: an operation that began during a pass
 	 * can make it look wrong, but not two passes the same.
 	 */
-	if (last->valid && hv_eq(last->head, head) && last->f.err == f.err &&
+	if (last->valid && hv_eq(last->head, head) &&
+	    hv_eq(last->full, full) && hv_eq(last->empty, empty) &&
+	    last->f.err == f.err &&
 	    !strcmp(last->f.msg, f.msg) &&
 	    !memcmp(last->stamp, stamp, sizeof(last->stamp)))
 		return pktpool__report(p, f.err, "%s", f.msg);
 	last->valid = true;
 	last->head = head;
+	last->full = full;
+	last->empty = empty;
 	last->f = f;
 	memcpy(last->stamp, stamp, sizeof(last->stamp));
 	return -EAGAIN;

@@ -22,6 +22,8 @@ struct view {
 	_Atomic uint32_t *next;
 	_Atomic uint8_t *tag;
 	struct pktpool__tcache *tc;
+	struct pktpool__mag *mag;
+	uint32_t mags;
 };
 
 static struct errlog elog;
@@ -35,6 +37,31 @@ static void view_of(struct pktpool *p, struct view *v)
 	v->next = (_Atomic uint32_t *)(v->base + v->lay.off_next);
 	v->tag = (_Atomic uint8_t *)(v->base + v->lay.off_tag);
 	v->tc = (struct pktpool__tcache *)(v->base + v->lay.off_tcache);
+	{
+		uint64_t off;
+
+		pktpool__mag_area(v->lay.slot_count, &off, &v->mags);
+		v->mag = (struct pktpool__mag *)(v->base + v->lay.off_meta + off);
+	}
+}
+
+/*
+ * A fresh region with every slot on the linked list and every magazine
+ * empty, for the cases that corrupt the list (a new layout puts the
+ * first slots in full magazines). Only this process uses it yet.
+ */
+static void list_only(struct view *v)
+{
+	uint32_t i, n = v->lay.slot_count;
+
+	for (i = 0; i < n; i++)
+		atomic_store(&v->next[i], i + 1 < n ? i + 1 : PKTPOOL_NIL);
+	for (i = 0; i < v->mags; i++)
+		atomic_store(&v->mag[i].next, i + 1 < v->mags ? i + 1 :
+			     PKTPOOL_NIL);
+	atomic_store(&v->h->full.lo, hv_make(PKTPOOL_NIL, 0, 0).lo);
+	atomic_store(&v->h->empty.lo, hv_make(0, v->mags, 0).lo);
+	atomic_store(&v->h->head.lo, hv_make(0, n, 0).lo);
 }
 
 /* Run fn in a child; its exit code is the case's verdict (0 good). */
@@ -63,6 +90,14 @@ static struct pktpool *fresh(struct view *v, uint32_t count)
 	return p;
 }
 
+static struct pktpool *fresh_list(struct view *v, uint32_t count)
+{
+	struct pktpool *p = fresh(v, count);
+
+	list_only(v);
+	return p;
+}
+
 /* Allocate until NULL, bounded; returns how many, or -1 if unbounded. */
 static long drain_all(struct pktpool *p, uint32_t count)
 {
@@ -78,7 +113,7 @@ static long drain_all(struct pktpool *p, uint32_t count)
 static int case_head_out_of_range(void)
 {
 	struct view v;
-	struct pktpool *p = fresh(&v, 64);
+	struct pktpool *p = fresh_list(&v, 64);
 	void *s;
 
 	atomic_store(&v.h->head.lo, hv_make(1000000, 64, 7).lo);
@@ -91,7 +126,7 @@ static int case_head_out_of_range(void)
 static int case_link_out_of_range(void)
 {
 	struct view v;
-	struct pktpool *p = fresh(&v, 64);
+	struct pktpool *p = fresh_list(&v, 64);
 	long n;
 
 	atomic_store(&v.next[5], 0xdeadbeef);
@@ -104,7 +139,7 @@ static int case_link_out_of_range(void)
 static int case_cycle(void)
 {
 	struct view v;
-	struct pktpool *p = fresh(&v, 64);
+	struct pktpool *p = fresh_list(&v, 64);
 	static uint8_t seen[64];
 	long n;
 
@@ -129,7 +164,7 @@ static int case_cycle(void)
 static int case_free_count(void)
 {
 	struct view v;
-	struct pktpool *p = fresh(&v, 64);
+	struct pktpool *p = fresh_list(&v, 64);
 	struct pktpool_stats st;
 
 	atomic_store(&v.h->head.lo, hv_make(hv_idx(head_snapshot(&v.h->head)),
@@ -142,7 +177,7 @@ static int case_free_count(void)
 static int case_tag_on_list(void)
 {
 	struct view v;
-	struct pktpool *p = fresh(&v, 64);
+	struct pktpool *p = fresh_list(&v, 64);
 
 	atomic_store(&v.tag[20], TAG(5, TAG_INUSE));
 	return pktpool_validate(p) == -EUCLEAN ? 0 : 1;
@@ -291,7 +326,13 @@ static int case_fuzz(void)
 					sizeof(struct pktpool__tcache) - 8);
 				dst = v.base + v.lay.off_tcache + off;
 				break;
-			case 2:	/* links */
+			case 2:	/* links, or magazines */
+				if (r & (1u << 7)) {
+					off = (size_t)(r >> 8) % (v.mags *
+						sizeof(struct pktpool__mag) - 8);
+					dst = (unsigned char *)v.mag + off;
+					break;
+				}
 				off = (size_t)(r >> 8) % (128 * 4 - 8);
 				dst = v.base + v.lay.off_next + off;
 				break;
@@ -333,6 +374,98 @@ static int case_fuzz(void)
 		pktpool_detach(p);
 	}
 	return 0;
+}
+
+/* The depot's top magazine out of range: refills use the list instead. */
+static int case_mag_top_out_of_range(void)
+{
+	struct view v;
+	struct pktpool *p = fresh(&v, 64);
+	long n;
+
+	atomic_store(&v.h->full.lo, hv_make(1000000, 13, 0).lo);
+	n = drain_all(p, 64);
+	/* the 12 slots on the list, none twice, and the report */
+	if (n != 64 - 13 * 4 || elog.last != -EUCLEAN)
+		return 1;
+	return pktpool_validate(p) == -EUCLEAN ? 0 : 2;
+}
+
+/*
+ * Slot indices out of range, and a slot in two magazines: no index out
+ * of range is used, no slot is handed out twice, both are reported.
+ */
+static int case_mag_bad_slots(void)
+{
+	struct view v;
+	struct pktpool *p = fresh(&v, 64);
+	static uint8_t seen[64];
+	uint32_t idx;
+	void *s;
+	long n = 0;
+
+	atomic_store(&v.mag[0].slot[1], 0xdeadbeef);
+	atomic_store(&v.mag[2].slot[3], atomic_load(&v.mag[1].slot[0]));
+	if (pktpool_validate(p) != -EUCLEAN)
+		return 1;
+	elog.count = 0;
+	while ((s = pktpool_alloc(p))) {
+		if (pktpool_ptr_to_idx(p, s, &idx) || seen[idx]++)
+			return 2;
+		if (++n > 64)
+			return 3;
+	}
+	/* out of range: kept back; the duplicate: handed out once */
+	return n == 62 && elog.count >= 2 && elog.last == -EUCLEAN ? 0 : 4;
+}
+
+/* A cycle in the full magazines: never a hang, never a slot twice. */
+static int case_mag_cycle(void)
+{
+	struct view v;
+	struct pktpool *p = fresh(&v, 64);
+	static uint8_t seen[64];
+	long n;
+
+	atomic_store(&v.mag[4].next, 1);	/* 0 -> .. -> 4 -> 1 -> .. */
+	if (pktpool_validate(p) != -EUCLEAN)
+		return 1;
+	elog.count = 0;
+	for (n = 0; n < 1000; n++) {
+		uint32_t idx;
+		void *s = pktpool_alloc(p);
+
+		if (!s)
+			continue;
+		if (pktpool_ptr_to_idx(p, s, &idx) || seen[idx]++)
+			return 2;
+	}
+	return elog.count && elog.last == -EUCLEAN ? 0 : 3;
+}
+
+/* Garbage in a magazine count and in a cache's spare: clamped, found. */
+static int case_mag_counts(void)
+{
+	struct view v;
+	struct pktpool *p = fresh(&v, 64);
+	struct pktpool_stats st;
+	void *s = pktpool_alloc(p);	/* our cache, with a spare */
+
+	if (!s)
+		return 1;
+	atomic_store(&v.h->full.lo, hv_make(hv_idx(head_snapshot(&v.h->full)),
+					    999999, 0).lo);
+	atomic_store(&v.tc[0].mag, 0xfffffff0u);
+	if (pktpool_stats(p, &st) || st.free > 64 || st.in_use > 64)
+		return 2;
+	if (pktpool_validate(p) != -EBADMSG)
+		return 3;
+	/* an idle reclaim puts the counts right; the spare is private */
+	if (pktpool_reclaim(p, 0, PKTPOOL_RECLAIM_IDLE) < 0)
+		return 4;
+	if (pktpool_free(p, s) || pktpool_flush_cache(p))
+		return 5;
+	return pktpool_validate(p) == 0 ? 0 : 6;
 }
 
 /*
@@ -380,9 +513,17 @@ int main(void)
 		  case_proc_table },
 		{ "a thread cache owned by no process is found by validate",
 		  case_thread_cache_owner },
+		{ "a full-magazine stack top out of range: alloc uses the list, reports, validate finds it",
+		  case_mag_top_out_of_range },
+		{ "magazine slots out of range or in two magazines are never handed out twice and are reported",
+		  case_mag_bad_slots },
+		{ "a cycle in the full magazines is found by validate; alloc never hangs or hands a slot out twice",
+		  case_mag_cycle },
+		{ "garbage magazine counts and cache spares are clamped, reported, and put right by an idle reclaim",
+		  case_mag_counts },
 		{ "a pop stalled across 2^32 head updates fails its CAS: the generation does not wrap",
 		  case_generation_wrap },
-		{ "random garbage over header, caches, links and tags, then 2000 calls of every kind, 40 times",
+		{ "random garbage over header, caches, links, magazines and tags, then 2000 calls of every kind, 40 times",
 		  case_fuzz },
 	};
 	unsigned int i;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * A hostile writer: one process scribbles over the control block, the
- * thread caches (counts and slot indices), the links and the tags while
+ * thread caches (counts and slot indices), the links, the depot's
+ * magazines (links and slot indices) and the tags while
  * other processes allocate and free. Errors are fine; a crash, a hang or
  * a write outside the region is not. The region sits between guard pages
  * and most of the address space around it is unmapped, so a store the
@@ -19,6 +20,7 @@
 #include <time.h>
 
 #include "util.h"
+#include "../src/internal.h"
 
 struct shared {
 	_Atomic uint32_t stop;
@@ -124,6 +126,12 @@ static void writer(const struct pktpool_layout *lay, unsigned char *base)
 	uint64_t seed = 0xC2B2AE3D27D4EB4Full ^ (uint64_t)getpid();
 	const uint32_t tcs = PKTPOOL_THREADS_MAX;
 	unsigned long k = 0;
+	struct pktpool__mag *mag;
+	uint32_t mags;
+	uint64_t mag_off;
+
+	pktpool__mag_area(lay->slot_count, &mag_off, &mags);
+	mag = (struct pktpool__mag *)(base + lay->off_meta + mag_off);
 
 	while (!atomic_load_explicit(&sh->stop, memory_order_relaxed)) {
 		uint64_t r = xorshift(&seed), v = xorshift(&seed);
@@ -150,8 +158,20 @@ static void writer(const struct pktpool_layout *lay, unsigned char *base)
 					 (uint32_t)v % 3 ? big : (uint32_t)v % 70,
 					 __ATOMIC_RELAXED);
 			break;
-		case 3: {		/* links */
+		case 3: {		/* links, and magazines */
 			uint32_t *next = (uint32_t *)(base + lay->off_next);
+
+			if (r & 0x400) {
+				uint32_t *w = (uint32_t *)&mag[(v >> 32) % mags];
+
+				/* a link or a slot index: near or far */
+				__atomic_store_n(&w[(v >> 8) % 36 < 4 ? 0 :
+						    4 + (v >> 8) % 32],
+						 (uint32_t)v % 2 ? big :
+						 (uint32_t)(v >> 16) % lay->slot_count,
+						 __ATOMIC_RELAXED);
+				break;
+			}
 
 			__atomic_store_n(&next[(v >> 32) % lay->slot_count],
 					 (uint32_t)v % 2 ? big :
