@@ -7,6 +7,7 @@
  * Notifications about limits and reserves start on allocation paths, in
  * any context, so they only mark the pool and kick a work item; the work
  * item builds and sends the message, at most once a second per pool.
+ * Health levels (health.c) are sent the same way.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,6 +16,7 @@
 #include <net/genetlink.h>
 
 #include "class.h"
+#include "health.h"
 #include "netlink.h"
 #include "pool.h"
 #include "region.h"
@@ -104,7 +106,9 @@ static int pktpool_nl_fill_pool(struct sk_buff *skb, struct pktpool *pool,
 			       s.bad_frees, pad) ||
 	    (cmd == PKTPOOL_CMD_POOL_LIMIT_NTF &&
 	     pktpool_nl_put_u64(skb, PKTPOOL_A_POOL_FAILS_SINCE,
-				fails_since, pad)))
+				fails_since, pad)) ||
+	    (cmd == PKTPOOL_CMD_POOL_HEALTH_NTF &&
+	     nla_put_u32(skb, PKTPOOL_A_POOL_HEALTH, READ_ONCE(pool->health))))
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -170,6 +174,18 @@ void pktpool_nl_alert_work(struct work_struct *work)
 	}
 	if (test_and_clear_bit(PKTPOOL_NTF_RESERVE, &pool->ntf_pending))
 		pktpool_nl_multicast_pool(pool, PKTPOOL_CMD_POOL_RESERVE_NTF, 0);
+	if (test_and_clear_bit(PKTPOOL_NTF_HEALTH, &pool->ntf_pending)) {
+		u8 level;
+
+		pktpool_get_stats(pool, &s);
+		level = pktpool_health_level(pool, s.in_use);
+		/* Crossed and crossed back since it was marked: nothing new. */
+		if (level != pool->health) {
+			WRITE_ONCE(pool->health, level);
+			pktpool_nl_multicast_pool(pool,
+						  PKTPOOL_CMD_POOL_HEALTH_NTF, 0);
+		}
+	}
 }
 
 static struct pktpool *pktpool_nl_find_pool(struct genl_info *info)

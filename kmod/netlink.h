@@ -11,6 +11,7 @@ struct work_struct;
 /* Bits of pktpool->ntf_pending: alerts waiting for the work item. */
 #define PKTPOOL_NTF_LIMIT	0
 #define PKTPOOL_NTF_RESERVE	1
+#define PKTPOOL_NTF_HEALTH	2
 
 int pktpool_netlink_init(void);
 void pktpool_netlink_exit(void);

@@ -76,6 +76,7 @@
 #include "class.h"
 #include "ring.h"
 #include "debugfs.h"
+#include "health.h"
 #include "netlink.h"
 #include "pool.h"
 #include "trace.h"
@@ -359,6 +360,8 @@ static void pktpool_avail_give(struct pktpool *pool, long credit)
 	if (unlikely(!READ_ONCE(pool->batch)) &&
 	    avail >= 2 * pktpool_tight_below(pool))
 		WRITE_ONCE(pool->batch, READ_ONCE(pool->batch_max));
+	if (unlikely(pktpool_health_raised(pool)))
+		pktpool_health_check(pool, pktpool_in_use(pool));
 }
 
 /*
@@ -481,6 +484,7 @@ static noinline void *pktpool_alloc_nested(struct pktpool *pool, gfp_t gfp,
 		pktpool_count(pool, PKTPOOL_STAT_RESERVE_HIT, 1);
 	}
 	pktpool_count(pool, PKTPOOL_STAT_ALLOC, 1);
+	pktpool_health_check(pool, pktpool_in_use(pool));
 	return obj;
 }
 
@@ -574,6 +578,9 @@ static noinline void *pktpool_alloc_slow(struct pktpool *pool, gfp_t gfp,
 	}
 
 	pktpool_pcpu_give(pool, credit, objs, nr, PKTPOOL_STAT_ALLOC);
+	/* in_use grew past the credit CPUs held: see health.c. */
+	if (!have_credit)
+		pktpool_health_check(pool, pktpool_in_use(pool));
 	return obj;
 }
 

@@ -14,6 +14,7 @@
 #include <linux/string.h>
 
 #include "class.h"
+#include "health.h"
 #include "region.h"
 #include "ring.h"
 #include "netlink.h"
@@ -288,6 +289,7 @@ struct pktpool *pktpool_create_locked(const struct pktpool_params *p)
 	pool->node = p->node;
 	pool->flags = p->flags;
 	pool->limit = p->limit;
+	pool->health = PKTPOOL_HEALTH_OK;
 	pool->debug = pktpool_debug || (p->flags & PKTPOOL_POOL_F_DEBUG);
 	spin_lock_init(&pool->lock);
 	xa_init_flags(&pool->objs, XA_FLAGS_LOCK_IRQ);
@@ -379,6 +381,8 @@ int pktpool_set_locked(struct pktpool *pool, bool set_limit, u64 limit,
 	if (limit != pool->limit) {
 		pktpool_pcpu_set_limit(pool, pool->limit, limit);
 		WRITE_ONCE(pool->limit, limit);
+		/* The objects out are now a different share of the limit. */
+		pktpool_health_check_slow(pool, pktpool_in_use(pool));
 	}
 	pktpool_nl_pool_event(pool, PKTPOOL_CMD_POOL_CHANGE_NTF);
 	return 0;

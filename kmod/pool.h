@@ -59,6 +59,7 @@ struct pktpool {
 	unsigned long ntf_pending;
 	unsigned long ntf_next;	/* jiffies before which none is sent */
 	u64 ntf_fail_limit;	/* fail_limit at the last alert */
+	u8 health;		/* enum pktpool_health last sent, see health.c */
 	struct delayed_work ntf_work;
 
 	/* Configuration, changed under pktpool_pools_lock. */

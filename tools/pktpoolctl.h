@@ -96,6 +96,7 @@ struct pctl_pool {
 	__u64 holders;
 	__u64 bad_frees;
 	__u64 fails_since;
+	__u32 health;		/* pool-health-ntf: enum pktpool_health */
 };
 
 struct pctl_region {

@@ -27,14 +27,29 @@ struct monitor {
 
 static bool is_pool_cmd(__u8 cmd)
 {
-	return cmd >= PKTPOOL_CMD_POOL_ADD_NTF &&
-	       cmd <= PKTPOOL_CMD_POOL_RESERVE_NTF;
+	return (cmd >= PKTPOOL_CMD_POOL_ADD_NTF &&
+		cmd <= PKTPOOL_CMD_POOL_RESERVE_NTF) ||
+	       cmd == PKTPOOL_CMD_POOL_HEALTH_NTF;
 }
 
 static bool is_region_cmd(__u8 cmd)
 {
 	return cmd == PKTPOOL_CMD_REGION_ATTACH_NTF ||
 	       cmd == PKTPOOL_CMD_REGION_DETACH_NTF;
+}
+
+/* The spec's names of enum pktpool_health. */
+static const char *health_str(__u32 level)
+{
+	switch (level) {
+	case PKTPOOL_HEALTH_OK:
+		return "ok";
+	case PKTPOOL_HEALTH_WARN:
+		return "warn";
+	case PKTPOOL_HEALTH_CRIT:
+		return "crit";
+	}
+	return "unknown";
 }
 
 static const char *access_str(__u32 access)
@@ -80,6 +95,13 @@ static void pool_text(__u8 cmd, const struct pctl_pool *p)
 		       (unsigned long long)p->reserve_avail,
 		       (unsigned long long)p->reserve);
 		break;
+	case PKTPOOL_CMD_POOL_HEALTH_NTF:
+		printf("health %s: %llu in use of %s (%s)\n",
+		       health_str(p->health),
+		       (unsigned long long)p->in_use,
+		       pctl_fmt_limit(p->limit, a, sizeof(a)),
+		       pctl_fmt_pct(p->in_use, p->limit, b, sizeof(b)));
+		break;
 	}
 }
 
@@ -119,6 +141,8 @@ static int ntf_cb(const struct nlmsghdr *nlh, void *data)
 							sizeof(when)));
 		pctl_json_double(&j, "timestamp", pctl_epoch(&now), 6);
 		pctl_json_str(&j, "cmd", name);
+		if (g->cmd == PKTPOOL_CMD_POOL_HEALTH_NTF)
+			pctl_json_str(&j, "level", health_str(pool.health));
 		if (is_pool_cmd(g->cmd))
 			pctl_json_record(&j, "pool", &pctl_pool_attrs, &pool);
 		else if (is_region_cmd(g->cmd))

@@ -58,6 +58,7 @@ static const struct pctl_field pool_fields[] = {
 	      bad_frees),
 	FIELD(PCTL_U64, PKTPOOL_A_POOL_FAILS_SINCE, "fails_since", pctl_pool,
 	      fails_since),
+	FIELD(PCTL_U32, PKTPOOL_A_POOL_HEALTH, "health", pctl_pool, health),
 };
 
 static const struct pctl_field region_fields[] = {
@@ -124,6 +125,7 @@ static const char *const cmd_names[] = {
 	[PKTPOOL_CMD_POOL_RESERVE_NTF] = "pool-reserve-ntf",
 	[PKTPOOL_CMD_REGION_ATTACH_NTF] = "region-attach-ntf",
 	[PKTPOOL_CMD_REGION_DETACH_NTF] = "region-detach-ntf",
+	[PKTPOOL_CMD_POOL_HEALTH_NTF] = "pool-health-ntf",
 };
 
 /* The spec's name of a command, NULL for one this tool does not know. */

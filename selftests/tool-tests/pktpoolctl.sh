@@ -543,6 +543,99 @@ else
 	comment <"$tmp/mon.err"
 fi
 
+# --- health notifications ----------------------------------------------------
+
+# health_lines FILE N: wait (up to 15 s) until FILE has N pool-health-ntf
+# lines; the kernel sends at most one a second per pool.
+health_lines() {
+	for _ in $(seq 30); do
+		[ "$(grep -c pool-health-ntf "$1")" -ge "$2" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+hp=/sys/module/pktpool/parameters
+hw=$(cat "$hp/health_warn")
+hc=$(cat "$hp/health_crit")
+check "health thresholds default to warn at 80%, critical at 95%" \
+	sh -c "[ '$hw' = 80 ] && [ '$hc' = 95 ] || { echo warn $hw crit $hc; exit 1; }"
+if ! echo 101 2>/dev/null >"$hp/health_warn" &&
+	[ "$(cat "$hp/health_warn")" = "$hw" ]; then
+	ok "health_warn refuses 101 and keeps its value"
+else
+	not_ok "health_warn refuses 101 and keeps its value"
+	echo "$hw" >"$hp/health_warn"
+fi
+
+# A limit of 100 on 2 CPUs runs tight above 76 (see kmod/health.c), so
+# each allocation and free from there on is looked at: the crossings are
+# exact. The release from 95 may send a "warn" on its way to "ok".
+"$CTL" create ctlt-health --size 64 --limit 100 >/dev/null
+"$CTL" monitor --json --timeout 60 >"$tmp/health.json" 2>"$tmp/health.err" &
+mon=$!
+wait_subscribed
+"$TESTCTL" hold ctlt-health 79 >/dev/null
+sleep 1.5
+below=$(grep -c pool-health-ntf "$tmp/health.json")
+"$TESTCTL" hold ctlt-health 1 >/dev/null	# 80 of 100
+health_lines "$tmp/health.json" 1
+"$TESTCTL" hold ctlt-health 15 >/dev/null	# 95 of 100
+health_lines "$tmp/health.json" 2
+"$TESTCTL" release ctlt-health >/dev/null
+for _ in $(seq 30); do
+	grep -q '"ok"' "$tmp/health.json" && break
+	sleep 0.5
+done
+kill "$mon" 2>/dev/null
+wait "$mon"
+if [ "$below" = 0 ] && pyjson "$tmp/health.json" "
+assert all(m['cmd'] == 'pool-health-ntf' for m in lines), lines
+lv = [m['level'] for m in lines]
+assert lv[:2] == ['warn', 'crit'] and lv[-1] == 'ok' and len(lv) <= 4, lv
+assert [m['pool']['in_use'] for m in lines][:2] == [80, 95], lines
+assert lines[-1]['pool']['in_use'] < 80, lines
+assert all(m['pool']['name'] == 'ctlt-health' and m['pool']['limit'] == 100
+           for m in lines), lines
+assert [m['pool']['health'] for m in lines][:2] == [2, 3], lines
+" >"$tmp/py" 2>&1; then
+	ok "monitor --json: pool-health-ntf at 80% (warn), 95% (crit) and back to ok"
+else
+	not_ok "monitor --json: pool-health-ntf at 80% (warn), 95% (crit) and back to ok"
+	echo "# $below notifications at 79%"
+	comment <"$tmp/py"
+	comment <"$tmp/health.json"
+	comment <"$tmp/health.err"
+fi
+
+# Thresholds are read when the level is looked at: with warn off, 80%
+# sends nothing, and a smaller limit that puts the pool at 95% does.
+echo 0 >"$hp/health_warn"
+sleep 1.5
+"$CTL" monitor --json --count 2 --timeout 30 >"$tmp/health2.json" 2>&1 &
+mon=$!
+wait_subscribed
+"$TESTCTL" hold ctlt-health 80 >/dev/null
+sleep 1.5
+"$CTL" set ctlt-health --limit 84 >/dev/null	# 80 of 84: 95.2%
+wait "$mon"
+mon_rc=$?
+echo "$hw" >"$hp/health_warn"
+"$TESTCTL" release ctlt-health >/dev/null
+if [ "$mon_rc" = 0 ] && pyjson "$tmp/health2.json" "
+assert sorted(m['cmd'] for m in lines) == ['pool-change-ntf', 'pool-health-ntf'], lines
+h = [m for m in lines if m['cmd'] == 'pool-health-ntf'][0]
+assert h['level'] == 'crit' and h['pool']['in_use'] == 80, lines
+" >"$tmp/py" 2>&1; then
+	ok "health_warn 0: no warn at 80%; a smaller limit that makes it 95% sends crit"
+else
+	not_ok "health_warn 0: no warn at 80%; a smaller limit that makes it 95% sends crit"
+	echo "# monitor exit status $mon_rc"
+	comment <"$tmp/py"
+	comment <"$tmp/health2.json"
+fi
+"$CTL" destroy ctlt-health >/dev/null
+
 "$CTL" monitor --count 3 --timeout 20 >"$tmp/mon.txt" 2>&1 &
 mon=$!
 wait_subscribed

@@ -332,6 +332,17 @@ struct pktpool_region_info {
 #define PKTPOOL_GENL_VERSION		1
 #define PKTPOOL_GENL_MCGRP_MONITOR	"monitor"
 
+/*
+ * How close a pool is to its limit (pool-health-ntf): the module
+ * parameters health_warn and health_crit are the thresholds, in percent
+ * of the limit. A pool without a limit is always ok.
+ */
+enum pktpool_health {
+	PKTPOOL_HEALTH_OK = 1,
+	PKTPOOL_HEALTH_WARN,		/* at least health_warn % in use */
+	PKTPOOL_HEALTH_CRIT,		/* at least health_crit % in use */
+};
+
 enum {
 	PKTPOOL_A_POOL_ID = 1,
 	PKTPOOL_A_POOL_NAME,
@@ -354,6 +365,7 @@ enum {
 	PKTPOOL_A_POOL_BAD_FREES,
 	PKTPOOL_A_POOL_FAILS_SINCE,
 	PKTPOOL_A_POOL_PAD,
+	PKTPOOL_A_POOL_HEALTH,		/* u32: enum pktpool_health */
 
 	__PKTPOOL_A_POOL_MAX,
 	PKTPOOL_A_POOL_MAX = (__PKTPOOL_A_POOL_MAX - 1)
@@ -408,6 +420,7 @@ enum {
 	PKTPOOL_CMD_POOL_RESERVE_NTF,
 	PKTPOOL_CMD_REGION_ATTACH_NTF,
 	PKTPOOL_CMD_REGION_DETACH_NTF,
+	PKTPOOL_CMD_POOL_HEALTH_NTF,
 
 	__PKTPOOL_CMD_MAX,
 	PKTPOOL_CMD_MAX = (__PKTPOOL_CMD_MAX - 1)
