@@ -149,6 +149,7 @@ if stage build build_user; then
 		BUILD="$top/build/lib" check
 	stage capture tools/capture/test/capture-test.sh
 	stage vpn make --no-print-directory -s -C examples/vpn BUILD="$top/build" check
+	stage lib-view tools/test/lib-view.sh
 	declare -A built=()
 	for run in $runs; do
 		name=${run%%+*}

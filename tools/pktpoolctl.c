@@ -4,7 +4,8 @@
  * command shares: global options, the command table and the help text.
  * See pktpoolctl.h for where each command lives.
  *
- * Exit status: 0 success, 1 failure, 2 usage error.
+ * Exit status: 0 success, 1 failure, 2 usage error; health has its own
+ * (0 ok, 1 warn, 2 critical, 3 unknown).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -27,7 +28,13 @@ static void usage(FILE *f)
 		"  show NAME|ID                  configuration and statistics of a pool\n"
 		"  class list                    size classes with the memory pktpool holds in each\n"
 		"  region list                   all regions\n"
-		"  region show NAME|ID           one region\n"
+		"  region show NAME|ID [--objects]\n"
+		"                                one region: the kernel's view and libpktpool's\n"
+		"                                counters, holdings, health (memfd regions too);\n"
+		"                                --objects: slots out with their allocators (debug)\n"
+		"  health [NAME] [--warn PCT] [--crit PCT]\n"
+		"                                regions and pools against thresholds (80%%, 95%%);\n"
+		"                                exit 0 ok, 1 warn, 2 critical, 3 unknown\n"
 		"  watch [--interval S] [--count N]\n"
 		"                                live view sorted by objects in use, with rates;\n"
 		"                                q quits (on a terminal)\n"
@@ -46,6 +53,7 @@ static void usage(FILE *f)
 		"  region destroy NAME|ID        remove a region (its owner or CAP_NET_ADMIN)\n"
 		"  region reclaim NAME [--pid PID] [--idle]\n"
 		"                                return the slots dead processes held\n"
+		"  region reset-stats NAME       zero a region's library counters, restart its peak\n"
 		"  apply FILE [--dry-run]        make pools and regions match FILE ('-': stdin)\n"
 		"\n"
 		"Netfilter bindings (pktpool_nf.ko; bind/unbind need CAP_NET_ADMIN):\n"
@@ -90,7 +98,8 @@ static void usage(FILE *f)
 		"fraction (0.5). --mode is octal (0660). Names are 1..%d characters of a-z, 0-9, '_' and '-'; a name\n"
 		"made of digits only is taken as an id.\n"
 		"\n"
-		"Exit status: 0 success, 1 failure, 2 usage error.\n",
+		"Exit status: 0 success, 1 failure, 2 usage error (health: 0 ok, 1 warn,\n"
+		"2 critical, 3 unknown).\n",
 		pctl_prog, pctl_prog, PKTPOOL_DEVICE, PKTPOOL_NAME_MAX - 1);
 }
 
@@ -146,6 +155,7 @@ static const struct command {
 	{ "apply", pctl_cmd_apply },
 	{ "nf", pctl_cmd_nf },
 	{ "vdev", pctl_cmd_vdev },
+	{ "health", pctl_cmd_health },
 };
 
 int main(int argc, char **argv)

@@ -15,6 +15,9 @@
  *   pktpoolctl_monitor.c  monitor: notifications as they arrive
  *   pktpoolctl_apply.c    apply: make pools and regions match a file
  *   pktpoolctl_why.c      which rule a refused create or set broke
+ *   pktpoolctl_lib.c      libpktpool's counters in a region, debug objects,
+ *                         statistics reset (through the library)
+ *   pktpoolctl_health.c   health: regions and pools against thresholds
  *   pktpoolctl_nf.c       nf: pktpool_nf.ko's bindings, its own family
  *   pktpoolctl_vdev.c     vdev: pktpool_vdev.ko's devices, its own family
  *   pktpoolctl_genl.c     the generic netlink client nf and vdev share
@@ -168,6 +171,22 @@ void pctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* pktpoolctl_reclaim.c, through libpktpool */
 int pctl_region_reclaim(struct ctl *ctl, int argc, char **argv);
+
+/* pktpoolctl_lib.c: libpktpool's view of a region (read-only handle) */
+struct pktpool;
+struct pctl_json;
+int pctl_lib_open(const char *name, bool kernel, bool write,
+		  struct pktpool **p);
+const char *pctl_lib_why(int err);
+int pctl_lib_print(struct pktpool *p, bool objects);
+int pctl_lib_json(struct pctl_json *j, struct pktpool *p, bool objects);
+int pctl_region_reset_stats(struct ctl *ctl, int argc, char **argv);
+const char *pctl_health_name(int level);
+const char *pctl_health_reasons(uint32_t reasons, char *buf, size_t size);
+void pctl_json_reasons(struct pctl_json *j, uint32_t reasons);
+
+/* pktpoolctl_health.c */
+int pctl_cmd_health(struct ctl *ctl, int argc, char **argv);
 
 /* pktpoolctl_dev.c */
 int pctl_dev_open(struct ctl *ctl, bool write);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libpktpool.h"
 #include "pktpoolctl.h"
 
 enum { R_ID, R_NAME, R_SLOT, R_SLOTS, R_MODE, R_OWNER, R_NODE, R_ATT, R_MAP,
@@ -108,33 +109,118 @@ static void print_region(const struct pctl_region *r)
 	pctl_kv("ring invalid:", pctl_fmt_u64(r->ring_invalid, buf, sizeof(buf)));
 }
 
+#define REGION_SHOW_SYNOPSIS "region show NAME|ID [--objects] [--json]"
+
+/*
+ * A region as the kernel sees it (netlink, when the module is there and
+ * has it) and as libpktpool sees it (its counters in the region, read
+ * through a read-only handle): a memfd region has only the second.
+ */
 static int region_show(struct ctl *ctl, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "objects", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct pctl_region region;
+	struct pktpool *p = NULL;
 	struct pctl_ref ref;
 	struct pctl_json j;
-	int err;
+	bool kernel = false, objects = false;
+	const char *name;
+	int opt, err, kerr = -ENOENT, lerr;
 
-	err = pctl_simple_args(ctl, argc, argv, 1,
-			       "region show NAME|ID [--json]");
-	if (err)
-		return err;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "joh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			ctl->json = true;
+			break;
+		case 'o':
+			objects = true;
+			break;
+		case 'h':
+			printf("Usage: %s %s\n", pctl_prog, REGION_SHOW_SYNOPSIS);
+			return -1;
+		default:
+			return pctl_usage_error("usage: %s %s", pctl_prog,
+						REGION_SHOW_SYNOPSIS);
+		}
+	}
+	if (argc - optind != 1)
+		return pctl_usage_error("usage: %s %s", pctl_prog,
+					REGION_SHOW_SYNOPSIS);
 	err = pctl_parse_ref(argv[optind], "region", &ref);
 	if (err)
 		return err;
-	err = pctl_open_nl(ctl);
-	if (err)
-		return err;
-	err = pctl_region_get(&ctl->nl, &ref, &region);
-	if (err)
-		return pctl_report(ctl, PCTL_OP_REGION_SHOW, &ref, err);
+	/* The kernel first; without the module (or without this region
+	 * there) the name may still be a memfd region's. */
+	if (!pctl_nl_open(&ctl->nl)) {
+		kerr = pctl_region_get(&ctl->nl, &ref, &region);
+		if (kerr && kerr != -ENOENT)
+			return pctl_report(ctl, PCTL_OP_REGION_SHOW, &ref, kerr);
+		kernel = !kerr;
+	}
+	/* not in the kernel: as before, with the kernel's words */
+	if (!kernel && ctl->nl.sock && ref.id)
+		return pctl_report(ctl, PCTL_OP_REGION_SHOW, &ref, kerr);
+	if (!kernel && ref.id) {
+		pctl_err("no region with id %u (pktpool.ko is not loaded; memfd regions have names only)",
+			 ref.id);
+		return EXIT_FAIL;
+	}
+	name = kernel ? region.name : ref.name;
+	lerr = name[0] ? pctl_lib_open(name, kernel, false, &p) : -ENOENT;
+	if (!kernel && lerr) {
+		if (lerr == -ENOENT && ctl->nl.sock)
+			return pctl_report(ctl, PCTL_OP_REGION_SHOW, &ref, kerr);
+		if (lerr == -ENOENT)
+			pctl_err("no region '%s': pktpool.ko is not loaded, and no /dev/shm/pktpool.%s",
+				 name, name);
+		else
+			pctl_err("cannot read region '%s': %s", name,
+				 pctl_lib_why(lerr));
+		return EXIT_FAIL;
+	}
 	if (ctl->json) {
 		pctl_json_init(&j, stdout);
-		pctl_json_record(&j, NULL, &pctl_region_attrs, &region);
+		pctl_json_obj(&j, NULL);
+		if (kernel) {
+			pctl_json_fields(&j, &pctl_region_attrs, &region);
+		} else {
+			struct pktpool_layout lay;
+
+			pktpool_get_layout(p, &lay);
+			pctl_json_str(&j, "name", name);
+			pctl_json_u64(&j, "slot_size", lay.slot_size);
+			pctl_json_u64(&j, "slot_count", lay.slot_count);
+			pctl_json_u64(&j, "size", lay.size);
+		}
+		pctl_json_str(&j, "backend", kernel ? "kernel" : "memfd");
+		if (p)
+			lerr = pctl_lib_json(&j, p, objects);
+		if (lerr) {
+			pctl_json_null(&j, "library");
+			pctl_json_str(&j, "library_error", pctl_lib_why(lerr));
+		}
+		pctl_json_end_obj(&j);
 		pctl_json_done(&j);
 	} else {
-		print_region(&region);
+		if (kernel)
+			print_region(&region);
+		else
+			pctl_kv("name:", name);
+		pctl_kv("backend:", kernel ? "kernel (pktpool.ko)" :
+			"memfd (/dev/shm)");
+		if (p)
+			lerr = pctl_lib_print(p, objects);
+		if (lerr)
+			pctl_kv("library:", pctl_lib_why(lerr));
 	}
+	if (p)
+		pktpool_detach(p);
 	return EXIT_OK;
 }
 
@@ -263,26 +349,28 @@ int pctl_cmd_region(struct ctl *ctl, int argc, char **argv)
 		{ "create", region_create },
 		{ "destroy", region_destroy },
 		{ "reclaim", pctl_region_reclaim },
+		{ "reset-stats", pctl_region_reset_stats },
 	};
 	size_t i;
 
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		printf("Usage: %s region list [--json]\n"
-		       "       %s region show NAME|ID [--json]\n"
+		       "       %s %s\n"
 		       "       %s %s\n"
 		       "       %s region destroy NAME|ID\n"
-		       "       %s region reclaim NAME [--pid PID] [--idle]\n",
-		       pctl_prog, pctl_prog, pctl_prog, REGION_CREATE_SYNOPSIS,
-		       pctl_prog, pctl_prog);
+		       "       %s region reclaim NAME [--pid PID] [--idle]\n"
+		       "       %s region reset-stats NAME\n",
+		       pctl_prog, pctl_prog, REGION_SHOW_SYNOPSIS, pctl_prog,
+		       REGION_CREATE_SYNOPSIS, pctl_prog, pctl_prog, pctl_prog);
 		return -1;
 	}
 	if (argc < 2)
-		return pctl_usage_error("usage: %s region list|show|create|destroy|reclaim ...",
+		return pctl_usage_error("usage: %s region list|show|create|destroy|reclaim|reset-stats ...",
 					pctl_prog);
 	for (i = 0; i < PCTL_ARRAY_SIZE(sub); i++)
 		if (!strcmp(argv[1], sub[i].name))
 			return sub[i].fn(ctl, argc - 1, argv + 1);
-	return pctl_usage_error("unknown region command '%s': list, show, create, destroy or reclaim",
+	return pctl_usage_error("unknown region command '%s': list, show, create, destroy, reclaim or reset-stats",
 				argv[1]);
 }
 

@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 #define PKTPOOL_LIB_VERSION_MAJOR	1
-#define PKTPOOL_LIB_VERSION_MINOR	2
+#define PKTPOOL_LIB_VERSION_MINOR	3
 
 /* Geometry bounds. */
 #define PKTPOOL_SLOT_SIZE_MIN	64u
@@ -60,6 +60,9 @@ extern "C" {
 #define PKTPOOL_F_NOCACHE	(1u << 1)	/* no per-thread cache: every
 						 * alloc/free uses the shared list */
 #define PKTPOOL_F_ALL		(PKTPOOL_F_DEBUG | PKTPOOL_F_NOCACHE)
+/* pktpool_attach() only (1.4): map the region read-only and take no
+ * process entry, to look at it from outside (see "Visibility"). */
+#define PKTPOOL_F_RDONLY	(1u << 2)
 
 /* Flags of pktpool_reclaim(). */
 #define PKTPOOL_RECLAIM_IDLE	(1u << 0)	/* caller guarantees no other
@@ -248,6 +251,141 @@ void pktpool_set_error_handler(struct pktpool *pool, pktpool_error_fn fn,
 
 /* A static string for a (negative or positive) errno this library returns. */
 const char *pktpool_strerror(int err);
+
+/* ---------------------------------------------------------------------
+ * Visibility (1.4): the library's counters and holdings as any process
+ * sees them in the region, reset, health, and in debug mode what is still
+ * out and who allocated it. All of it reads the region as hostile memory:
+ * every value is bounds-checked and clamped where it is used. A handle
+ * attached with PKTPOOL_F_RDONLY (a read-only mapping, no process entry)
+ * can do everything here but pktpool_stats_reset().
+ */
+
+/*
+ * Zero the counters pktpool_stats() reports since the last reset
+ * (allocs, frees, failures, errors, reclaimed) and set peak to what is out
+ * now. in_use, free and cached are states, not counters: they stay. The
+ * counters keep counting in every thread; the reset records their sums,
+ * which readers subtract. -EPERM on a read-only handle.
+ */
+int pktpool_stats_reset(struct pktpool *pool);
+
+#define PKTPOOL_HEALTH_LEVEL_OK	0
+#define PKTPOOL_HEALTH_LEVEL_WARN	1
+#define PKTPOOL_HEALTH_LEVEL_CRIT	2
+
+#define PKTPOOL_HEALTH_WARN_PCT	80	/* defaults */
+#define PKTPOOL_HEALTH_CRIT_PCT	95
+
+/* Why a region is not OK: bits of pktpool_health_report.reasons. */
+#define PKTPOOL_HEALTH_R_SLOTS	  (1u << 0)	/* slots out >= a threshold */
+#define PKTPOOL_HEALTH_R_PROCS	  (1u << 1)	/* process table >= a threshold */
+#define PKTPOOL_HEALTH_R_FAILURES (1u << 2)	/* allocations failed since
+						 * the last reset (warn) */
+#define PKTPOOL_HEALTH_R_ERRORS	  (1u << 3)	/* errors reported since the
+						 * last reset (warn) */
+
+/* pktpool_health_report.flags */
+#define PKTPOOL_HEALTH_F_DEBUG	(1u << 0)	/* region made in debug mode */
+
+/* Thresholds in percent, 1..100, warn <= crit; 0 takes the default. */
+struct pktpool_health_limits {
+	uint32_t warn_pct;
+	uint32_t crit_pct;
+};
+
+struct pktpool_health_report {
+	uint32_t level;		/* PKTPOOL_HEALTH_LEVEL_OK, _WARN or _CRIT */
+	uint32_t reasons;	/* PKTPOOL_HEALTH_R_* that raised it */
+	uint32_t warn_pct;	/* the thresholds applied */
+	uint32_t crit_pct;
+	uint64_t used;		/* slots off the shared list (in use + cached) */
+	uint64_t slot_count;
+	uint64_t failures;	/* since the last reset */
+	uint64_t errors;	/* since the last reset */
+	uint32_t procs;		/* process entries taken (any state) */
+	uint32_t procs_max;	/* PKTPOOL_PROCS_MAX */
+	int64_t stats_since;	/* CLOCK_REALTIME seconds of the last reset,
+				 * 0: never reset */
+	uint32_t resets;	/* pktpool_stats_reset() calls so far */
+	uint32_t flags;		/* PKTPOOL_HEALTH_F_* */
+};
+
+/*
+ * The region's health: PKTPOOL_HEALTH_LEVEL_OK, _WARN or _CRIT (also in
+ * h->level), or a negative errno. Slots out (in use plus cached) and
+ * process entries taken are compared with the thresholds (lim NULL or 0
+ * fields: 80% and 95%); failed allocations or reported errors since the
+ * last reset make it at least WARN. -EINVAL for thresholds out of range.
+ */
+int pktpool_health(struct pktpool *pool,
+		   const struct pktpool_health_limits *lim,
+		   struct pktpool_health_report *h);
+
+/* Process entry states, pktpool_proc_info.state. */
+#define PKTPOOL_PROC_CLAIMING	1
+#define PKTPOOL_PROC_ALIVE	2	/* as recorded: it may have died
+					 * since, until a reclaim */
+#define PKTPOOL_PROC_EXITED	3	/* detached with slots still out */
+#define PKTPOOL_PROC_RECLAIMING	4
+
+struct pktpool_proc_info {
+	uint32_t id;		/* owner id in the region, 1..63 */
+	int32_t pid;		/* as that process saw it (0: not recorded) */
+	uint32_t state;		/* PKTPOOL_PROC_* */
+	uint32_t threads;	/* thread cache entries it holds */
+	uint64_t held;		/* slots charged to it: in use + cached */
+	uint64_t cached;	/* of which in its thread caches */
+};
+
+/*
+ * Every process entry in use, with the slots charged to each, into
+ * out[0..max-1], ascending by id. Returns how many entries are in use
+ * (may exceed max: only max are written) or a negative errno. Counted
+ * from the slots' tags: a snapshot, exact when the region is idle.
+ */
+int pktpool_procs(struct pktpool *pool, struct pktpool_proc_info *out,
+		  unsigned int max);
+
+/* pktpool_object.flags */
+#define PKTPOOL_OBJ_RECORD	(1u << 0)	/* pid, tid, site, time valid */
+#define PKTPOOL_OBJ_OVERRUN	(1u << 1)	/* guard bytes overwritten */
+#define PKTPOOL_OBJ_QUARANTINED	(1u << 2)	/* a free found the overrun:
+						 * kept out of circulation */
+#define PKTPOOL_OBJ_UNGUARDED	(1u << 3)	/* went to a ring: no guard */
+
+/* Bytes at the end of each slot debug mode keeps for itself. */
+#define PKTPOOL_DEBUG_TRAILER	32u
+
+struct pktpool_object {
+	uint32_t idx;		/* slot index */
+	uint32_t owner;		/* owner id holding it now, 1..63 */
+	int32_t holder_pid;	/* that owner's recorded pid, 0 unknown */
+	int32_t pid;		/* the allocating process (whose address
+				 * space site is in), 0 unknown */
+	int32_t tid;		/* the allocating thread, 0 unknown */
+	uint32_t flags;		/* PKTPOOL_OBJ_* */
+	uint64_t site;		/* return address of the alloc call */
+	uint64_t alloc_ns;	/* CLOCK_MONOTONIC_COARSE at the alloc (a
+				 * tick's resolution, a few ms) */
+	uint64_t age_ns;	/* now - alloc_ns (0 if unknown) */
+};
+
+/*
+ * Debug mode: the slots handed out by debug handles and not freed yet,
+ * from slot index start up, into out[0..max-1]. Returns how many were
+ * written (fewer than max: the end was reached; call again from the last
+ * idx + 1 for more) or a negative errno. Slots out without debug mode
+ * carry no record and are not listed.
+ */
+int pktpool_objects(struct pktpool *pool, uint32_t start,
+		    struct pktpool_object *out, unsigned int max);
+
+/*
+ * Bytes of a slot the caller may use: the slot size, less
+ * PKTPOOL_DEBUG_TRAILER for a debug handle. 0 for a bad handle.
+ */
+uint32_t pktpool_usable_size(const struct pktpool *pool);
 
 /* ---------------------------------------------------------------------
  * Inline fast path. Everything below named pktpool__* is internal: its

@@ -32,10 +32,10 @@ _Static_assert(PKTPOOL_META_SIZE == PKTPOOL_REGION_META_SIZE, "meta size");
 _Static_assert(PKTPOOL_RING_HDR == PKTPOOL_REGION_RING_HDR, "ring header");
 _Static_assert(PKTPOOL_NAME_MAX == 32, "name size");
 
-static int dev_open(void)
+static int dev_open_mode(int mode)
 {
 	struct pktpool_version v;
-	int fd = open(PKTPOOL_DEVICE, O_RDWR | O_CLOEXEC);
+	int fd = open(PKTPOOL_DEVICE, mode | O_CLOEXEC);
 
 	if (fd < 0)
 		return errno == ENOENT || errno == ENXIO ? -ENODEV : -errno;
@@ -48,6 +48,11 @@ static int dev_open(void)
 		return -EOPNOTSUPP;
 	}
 	return fd;
+}
+
+static int dev_open(void)
+{
+	return dev_open_mode(O_RDWR);
 }
 
 int pktpool__kernel_probe(void)
@@ -152,13 +157,18 @@ fail:
 static int kernel_attach(const char *name, struct pktpool__region *r)
 {
 	struct pktpool_region_info info;
-	int fd = dev_open(), err;
+	/* a file opened for reading attaches for reading (the region's
+	 * mode may allow no more) */
+	int fd = dev_open_mode(r->rdonly ? O_RDONLY : O_RDWR), err;
 
 	if (fd < 0)
 		return fd;
 	memset(&info, 0, sizeof(info));
 	info.size = sizeof(info);
 	strncpy(info.name, name, sizeof(info.name) - 1);
+	/* 0 asks for reading and writing: -EBADF on a read-only file */
+	if (r->rdonly)
+		info.access = PKTPOOL_ACCESS_READ;
 	err = ioctl(fd, PKTPOOL_IOC_REGION_ATTACH, &info) ? -errno : 0;
 	if (!err)
 		err = take_info(&info, r);

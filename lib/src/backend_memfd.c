@@ -133,7 +133,7 @@ static int memfd_attach(const char *name, struct pktpool__region *r)
 	int err;
 
 	shm_path(path, sizeof(path), name);
-	r->fd = shm_open(path, O_RDWR | O_CLOEXEC, 0);
+	r->fd = shm_open(path, (r->rdonly ? O_RDONLY : O_RDWR) | O_CLOEXEC, 0);
 	if (r->fd < 0)
 		return -errno;
 	err = memfd_describe(r);

@@ -280,9 +280,10 @@ int pktpool__drain(struct pktpool *p, struct pktpool__tcache *tc,
 	return err;
 }
 
-/* Debug: the slot leaves the cache for a user. */
-static void debug_hand_out(struct pktpool *p, uint32_t idx)
+/* Debug: the slot leaves the cache for a user, who called from site. */
+static void debug_hand_out(struct pktpool *p, uint32_t idx, const void *site)
 {
+	struct pktpool__thread *t = self;
 	uint8_t want = TAG(p->owner, TAG_CACHED);
 
 	if (!atomic_compare_exchange_strong_explicit(&p->tag[idx], &want,
@@ -292,6 +293,8 @@ static void debug_hand_out(struct pktpool *p, uint32_t idx)
 			"slot %u taken from the cache has tag 0x%02x, not cached",
 			idx, want);
 	pktpool__poison_check(p, idx);
+	pktpool__debug_record(p, idx, site,
+			      t ? t->tid : (pid_t)syscall(SYS_gettid));
 }
 
 /*
@@ -345,7 +348,8 @@ static int push_one(struct pktpool *p, struct pktpool__priv *pv,
 	return err;
 }
 
-PKTPOOL_EXPORT void *pktpool__alloc_slow(struct pktpool *p)
+/* One slot for a caller at site (recorded in debug mode). */
+static void *alloc_at(struct pktpool *p, const void *site)
 {
 	struct pktpool__priv *pv;
 	struct pktpool__tcache *tc;
@@ -414,7 +418,7 @@ PKTPOOL_EXPORT void *pktpool__alloc_slow(struct pktpool *p)
 	idx = got[k - 1];
 out:
 	if (pv->debug)
-		debug_hand_out(p, idx);
+		debug_hand_out(p, idx, site);
 	return slot_ptr(p, idx);
 fail:
 	if (tc)
@@ -424,6 +428,19 @@ fail:
 					  memory_order_relaxed);
 	errno = err ? -err : ENOMEM;
 	return NULL;
+}
+
+/* For the library's own callers of an alloc (pool sets): the debug
+ * record names site, their caller, not the library. */
+void *pktpool__alloc_at(struct pktpool *p, const void *site)
+{
+	return alloc_at(p, site);
+}
+
+PKTPOOL_EXPORT void *pktpool__alloc_slow(struct pktpool *p)
+{
+	/* inlined pktpool_alloc() called us: this is the caller's code */
+	return alloc_at(p, __builtin_return_address(0));
 }
 
 /*
@@ -492,12 +509,19 @@ static int free_one(struct pktpool *p, struct pktpool__priv *pv,
 
 		/* Only a debug handle's alloc marks a slot in use: a slot
 		 * still cached was never handed out, or was freed already. */
-		if ((tag & TAG_STATE_MASK) != TAG_INUSE ||
-		    !atomic_compare_exchange_strong_explicit(&p->tag[idx],
+		if ((tag & TAG_STATE_MASK) != TAG_INUSE)
+			return pktpool__report(p, -EALREADY,
+				"double free of slot %u", idx);
+		/* an overrun keeps the slot out (quarantined) */
+		err = pktpool__guard_check(p, idx);
+		if (err)
+			return err;
+		if (!atomic_compare_exchange_strong_explicit(&p->tag[idx],
 				&want, TAG(p->owner, TAG_CACHED),
 				memory_order_relaxed, memory_order_relaxed))
 			return pktpool__report(p, -EALREADY,
 				"double free of slot %u", idx);
+		pktpool__debug_clear(pv, idx);
 		pktpool__poison(p, idx);
 	}
 
@@ -558,6 +582,7 @@ PKTPOOL_EXPORT int pktpool__free_slow(struct pktpool *p, void *obj)
 
 PKTPOOL_EXPORT int pktpool__alloc_bulk_slow(struct pktpool *p, void **objs, unsigned int n)
 {
+	const void *site = __builtin_return_address(0);
 	struct pktpool__priv *pv;
 	unsigned int i;
 	int err;
@@ -568,7 +593,7 @@ PKTPOOL_EXPORT int pktpool__alloc_bulk_slow(struct pktpool *p, void **objs, unsi
 	if (!objs && n)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		objs[i] = pktpool_alloc(p);
+		objs[i] = pv->debug ? alloc_at(p, site) : pktpool_alloc(p);
 		if (!objs[i])
 			break;
 	}
@@ -636,11 +661,17 @@ PKTPOOL_EXPORT int pktpool__free_idx_bulk_slow(struct pktpool *p,
 
 PKTPOOL_EXPORT int pktpool_alloc_idx(struct pktpool *p, uint32_t *idx)
 {
+	struct pktpool__priv *pv;
 	void *obj;
+	int err;
 
 	if (!idx)
 		return -EINVAL;
-	obj = pktpool_alloc(p);
+	err = pktpool__handle_get(p, &pv);
+	if (err)
+		return err;
+	obj = pv->debug ? alloc_at(p, __builtin_return_address(0)) :
+			  pktpool_alloc(p);
 	if (!obj)
 		return -errno;
 	*idx = (uint32_t)(((unsigned char *)obj - p->slots) / p->slot_size);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -26,7 +27,7 @@ int pktpool__report(struct pktpool *p, int err, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
-	if (pv && pv->hdr)
+	if (pv && pv->hdr && !pv->rdonly)
 		atomic_fetch_add_explicit(&pv->hdr->errors, 1,
 					  memory_order_relaxed);
 	/* Callers may hold a lock: not a cancellation point. */
@@ -45,7 +46,7 @@ PKTPOOL_EXPORT void pktpool_set_error_handler(struct pktpool *p,
 {
 	struct pktpool__priv *pv;
 
-	if (pktpool__handle_get(p, &pv))
+	if (pktpool__handle_get_ro(p, &pv))
 		return;
 	pv->errfn = fn;
 	pv->errarg = arg;
@@ -97,6 +98,87 @@ int pktpool__poison_check(struct pktpool *p, uint32_t idx)
 		}
 	}
 	return 0;
+}
+
+static struct pktpool__dbg_rec *dbg_rec(struct pktpool *p, uint32_t idx)
+{
+	return (struct pktpool__dbg_rec *)((unsigned char *)slot_ptr(p, idx) +
+					   p->slot_size - PKTPOOL_DEBUG_TRAILER);
+}
+
+/*
+ * Debug, at hand out (after the poison check): guard bytes after the
+ * usable size, then who allocated the slot and where. site is the return
+ * address of the public alloc call, so in the caller's code (the inline
+ * pktpool_alloc() calls the library from there).
+ */
+void pktpool__debug_record(struct pktpool *p, uint32_t idx, const void *site,
+			   pid_t tid)
+{
+	struct pktpool__dbg_rec rec;
+	struct timespec ts;
+
+	/* coarse (a tick, a few ms): a read of the vDSO page, where the
+	 * precise clock can cost tens of ns (kvm-clock) */
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	memset(rec.guard, PKTPOOL_GUARD_BYTE, sizeof(rec.guard));
+	rec.site = (uint64_t)(uintptr_t)site;
+	rec.time_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	/* set when this process registered (again after a fork): getpid()
+	 * is a system call, too slow for every alloc */
+	rec.pid = (int32_t)p->priv->pid;
+	rec.tid = (int32_t)tid;
+	memcpy(dbg_rec(p, idx), &rec, sizeof(rec));
+	atomic_store_explicit(&p->priv->dbg[idx], DBG_ARMED,
+			      memory_order_relaxed);
+}
+
+/* Debug: the slot goes to a ring, where the kernel may fill all of it. */
+void pktpool__debug_unguard(struct pktpool *p, uint32_t idx)
+{
+	struct pktpool__priv *pv = p->priv;
+
+	if (pv->debug && idx < p->slot_count)
+		atomic_store_explicit(&pv->dbg[idx], DBG_UNGUARDED,
+				      memory_order_relaxed);
+}
+
+/*
+ * Debug, at free of a slot a debug handle handed out: were the guard
+ * bytes after its usable size overwritten? Then the slot is quarantined:
+ * it stays charged to this process (tag in use, dbg[] QUARANTINE), is not
+ * poisoned or pushed, pktpool_objects() lists it with the record of who
+ * allocated it, and every later free of it says -EBADMSG again. A reclaim
+ * after this process is gone returns it (poisoned again in debug mode).
+ * 0 when the guard is intact (or the slot has none).
+ */
+int pktpool__guard_check(struct pktpool *p, uint32_t idx)
+{
+	struct pktpool__priv *pv = p->priv;
+	struct pktpool__dbg_rec rec;
+	uint8_t state = atomic_load_explicit(&pv->dbg[idx],
+					     memory_order_relaxed);
+	uint32_t k;
+
+	if (state == DBG_QUARANTINE)
+		return pktpool__report(p, -EBADMSG,
+			"free of slot %u, quarantined after an overrun", idx);
+	if (state != DBG_ARMED)
+		return 0;
+	/* our copy: the slot's bytes may change under us */
+	memcpy(&rec, dbg_rec(p, idx), sizeof(rec));
+	for (k = 0; k < PKTPOOL_GUARD_LEN; k++)
+		if (rec.guard[k] != PKTPOOL_GUARD_BYTE)
+			break;
+	if (k == PKTPOOL_GUARD_LEN)
+		return 0;
+	atomic_store_explicit(&pv->dbg[idx], DBG_QUARANTINE,
+			      memory_order_relaxed);
+	return pktpool__report(p, -EBADMSG,
+		"slot %u overrun: byte %u after its %u usable bytes is 0x%02x "
+		"(allocated by pid %d tid %d at %#llx); slot quarantined",
+		idx, k, p->slot_size - PKTPOOL_DEBUG_TRAILER, rec.guard[k],
+		(int)rec.pid, (int)rec.tid, (unsigned long long)rec.site);
 }
 
 PKTPOOL_EXPORT const char *pktpool_strerror(int err)

@@ -62,7 +62,7 @@ static void atfork_register(void)
 }
 
 /* The private state of a live handle, or -EINVAL/-EBADF. */
-int pktpool__handle_get(const struct pktpool *p, struct pktpool__priv **pv)
+int pktpool__handle_get_ro(const struct pktpool *p, struct pktpool__priv **pv)
 {
 	if (!pktpool__handle_ok(p))
 		return -EINVAL;
@@ -70,6 +70,16 @@ int pktpool__handle_get(const struct pktpool *p, struct pktpool__priv **pv)
 		return -EBADF;
 	*pv = p->priv;
 	return 0;
+}
+
+int pktpool__handle_get(const struct pktpool *p, struct pktpool__priv **pv)
+{
+	int err = pktpool__handle_get_ro(p, pv);
+
+	/* a write through a read-only mapping would be SIGSEGV */
+	if (!err && (*pv)->rdonly)
+		return -EPERM;
+	return err;
 }
 
 /* Called with pktpool__lock held. */

@@ -42,8 +42,11 @@
 #define PKTPOOL_MAGIC		0x314c4f4f50544b50ull	/* "PKTPOOL1" */
 /* In magic while one process lays the header out; see hdr_claim(). */
 #define PKTPOOL_MAGIC_CLAIMED	0x2e2e2e4c4f4f504bull	/* "KPOOL..." */
-#define PKTPOOL_LAYOUT_VERSION	4u	/* 4: magazine depot; 3: rx, fill, tx
-					 * rings; 2: 128-bit head, entry locks */
+#define PKTPOOL_LAYOUT_VERSION	5u	/* 5: statistics bases (384), debug
+					 * state (dbg[]) and trailers, depot
+					 * after dbg[]; 4: magazine depot;
+					 * 3: rx, fill, tx rings; 2: 128-bit
+					 * head, entry locks */
 #define PKTPOOL_PAGE		4096u
 #define PKTPOOL_HDR_SIZE	PKTPOOL_PAGE
 #define PKTPOOL_CTRL_SIZE	16384u		/* = PKTPOOL_REGION_CTRL_SIZE */
@@ -260,7 +263,22 @@ struct pktpool__hdr {
 	struct pktpool__head full;
 	uint8_t __pad3[48];
 	struct pktpool__head empty;
-	uint8_t __pad4[1024 - 336];
+	uint8_t __pad4[384 - 336];
+	/*
+	 * 384: statistics reset (stats.c). The counters themselves are
+	 * summed from every thread cache and only ever grow; a reset stores
+	 * here what the sums were, and readers subtract (clamping at 0). So
+	 * a reset writes nothing a thread owns and costs the fast path
+	 * nothing.
+	 */
+	_Atomic uint64_t base_allocs;
+	_Atomic uint64_t base_frees;
+	_Atomic uint64_t base_failures;
+	_Atomic uint64_t base_errors;
+	_Atomic uint64_t base_reclaimed;
+	_Atomic int64_t reset_time;		/* CLOCK_REALTIME s, 0: never */
+	_Atomic uint32_t resets;
+	uint8_t __pad6[1024 - 384 - 52];
 	/* 1024: process table. */
 	struct pktpool__proc proc[PKTPOOL_PROCS_MAX];
 	uint8_t __pad5[PKTPOOL_HDR_SIZE - 1024 -
@@ -289,6 +307,7 @@ _Static_assert(offsetof(struct pktpool__hdr, head) == 64, "head line");
 _Static_assert(offsetof(struct pktpool__hdr, peak) == 128, "counter line");
 _Static_assert(offsetof(struct pktpool__hdr, full) == 256, "depot full line");
 _Static_assert(offsetof(struct pktpool__hdr, empty) == 320, "depot empty line");
+_Static_assert(offsetof(struct pktpool__hdr, base_allocs) == 384, "reset line");
 _Static_assert(offsetof(struct pktpool__hdr, proc) == 1024, "proc table");
 _Static_assert(sizeof(struct pktpool__hdr) == PKTPOOL_HDR_SIZE, "header");
 _Static_assert(sizeof(struct pktpool__tcache) ==
@@ -305,6 +324,7 @@ struct pktpool__region {
 	uint32_t slot_count;
 	bool sealed;			/* size cannot change under us */
 	bool unnamed;			/* made nameless, publish() names it */
+	bool rdonly;			/* in: open for reading only */
 	uint32_t id;			/* kernel region id */
 	char name[PKTPOOL_NAME_MAX];	/* kernel: the region's name */
 };
@@ -349,6 +369,8 @@ struct pktpool__priv {
 	 * (the entry's mag field is a copy for reclaim to find); written by
 	 * the entry's thread alone. */
 	uint32_t stash[PKTPOOL_THREADS_MAX];
+	_Atomic uint8_t *dbg;		/* per-slot debug state (DBG_*), in
+					 * the meta's spare bytes */
 	struct pktpool__tcache *tcache;	/* PKTPOOL_THREADS_MAX entries */
 	int fd;
 	int lockfd;			/* this process's own open file
@@ -362,6 +384,8 @@ struct pktpool__priv {
 	bool live;
 	bool debug;
 	bool nocache;
+	bool rdonly;			/* PKTPOOL_F_RDONLY: mapped read-only,
+					 * no process entry; reads only */
 	uint32_t batch;			/* slots per refill/drain */
 	pktpool_error_fn errfn;
 	void *errarg;
@@ -388,7 +412,10 @@ extern unsigned int pktpool__fork_gen;
  */
 void pktpool__lock_take(int *cancel_state);
 void pktpool__lock_give(int cancel_state);
+/* A live handle that may write the region: -EPERM for a read-only one. */
 int pktpool__handle_get(const struct pktpool *p, struct pktpool__priv **pv);
+/* A live handle, read-only ones included: for calls that only read. */
+int pktpool__handle_get_ro(const struct pktpool *p, struct pktpool__priv **pv);
 int pktpool__handle_alloc(struct pktpool **out);
 void pktpool__handle_free(struct pktpool *p);
 
@@ -396,17 +423,17 @@ void pktpool__handle_free(struct pktpool *p);
 int pktpool__layout(uint32_t slot_size, uint32_t slot_count,
 		    struct pktpool_layout *lay);
 /*
- * The depot's place: the meta area's bytes the links and tags leave (3
- * per slot, plus the rounding to a page), from the first 64-byte boundary
- * after the tags; *off from off_meta. Room for magazines holding about two
- * thirds of the slots; the others stay on the linked list. The meta
- * area's size is the ABI's (PKTPOOL_REGION_META_SIZE), so the kernel's
- * regions have the same room.
+ * The depot's place: the meta area's bytes the links, tags and debug
+ * states leave (2 per slot, plus the rounding to a page), from the first
+ * 64-byte boundary after dbg[]; *off from off_meta. Room for magazines
+ * holding about 45% of the slots (batch 32); the others stay on the
+ * linked list. The meta area's size is the ABI's
+ * (PKTPOOL_REGION_META_SIZE), so the kernel's regions have the same room.
  */
 static inline void pktpool__mag_area(uint32_t slot_count, uint64_t *off,
 				     uint32_t *count)
 {
-	uint64_t start = ((uint64_t)slot_count * 5 + 63) & ~(uint64_t)63;
+	uint64_t start = ((uint64_t)slot_count * 6 + 63) & ~(uint64_t)63;
 	uint64_t end = ((uint64_t)slot_count * PKTPOOL_META_SIZE +
 			PKTPOOL_PAGE - 1) & ~(uint64_t)(PKTPOOL_PAGE - 1);
 
@@ -446,6 +473,7 @@ long pktpool__depot_walk_empty(struct pktpool *p, struct hv h, uint8_t *mon);
 
 /* cache.c */
 int pktpool__register(struct pktpool *p);
+void *pktpool__alloc_at(struct pktpool *p, const void *site);
 struct pktpool__tcache *pktpool__thread_cache(struct pktpool *p, int *err);
 struct pktpool__tcache *pktpool__thread_cache_peek(struct pktpool *p);
 int pktpool__drain_all_local(struct pktpool *p);
@@ -464,6 +492,15 @@ int pktpool__lock_try(struct pktpool__priv *pv, uint32_t byte);
 void pktpool__lock_drop(struct pktpool__priv *pv, uint32_t byte);
 #define LOCK_LAYOUT_BYTE	64	/* entries use bytes 0..62 */
 
+/* stats.c */
+struct pktpool__totals {
+	uint64_t allocs, frees, failures, errors, reclaimed, cached;
+	uint32_t threads;
+};
+void pktpool__totals(struct pktpool__priv *pv, struct pktpool__totals *t);
+int pktpool__stats(struct pktpool *p, struct pktpool__priv *pv,
+		   struct pktpool_stats *st);
+
 /* debug.c */
 PKTPOOL_COLD int pktpool__report(struct pktpool *p, int err,
 				 const char *fmt, ...)
@@ -477,6 +514,45 @@ static inline uint32_t tcache_index(const struct pktpool__priv *pv,
 				    const struct pktpool__tcache *tc)
 {
 	return (uint32_t)(tc - pv->tcache);
+}
+
+/*
+ * Debug records (leak hunting). Every slot a debug handle hands out ends
+ * in PKTPOOL_DEBUG_TRAILER bytes the user does not get: guard bytes right
+ * after the usable size, then who allocated it and where. It lives in the
+ * slot because nothing else has room for it: the kernel fixes the meta
+ * size of its regions at 8 bytes a slot, of which 3 are spare; one of
+ * those (dbg[], right after tag[]) says what the trailer holds, the depot's
+ * magazines have the other two. Every field is a label for
+ * tools, written by a process that may lie: checked where it is read.
+ */
+#define PKTPOOL_GUARD_BYTE	0xfdu
+#define PKTPOOL_GUARD_LEN	8u
+struct pktpool__dbg_rec {
+	uint8_t guard[PKTPOOL_GUARD_LEN];
+	uint64_t site;			/* return address of the alloc call */
+	uint64_t time_ns;		/* CLOCK_MONOTONIC_COARSE at the alloc */
+	int32_t pid;			/* allocating process and thread */
+	int32_t tid;
+};
+_Static_assert(sizeof(struct pktpool__dbg_rec) == PKTPOOL_DEBUG_TRAILER,
+	       "debug trailer");
+
+enum {
+	DBG_NONE = 0,		/* no trailer (free, or not a debug alloc) */
+	DBG_ARMED,		/* guard and record written at hand out */
+	DBG_UNGUARDED,		/* record written, then the slot went to a
+				 * ring: the kernel may fill all of it */
+	DBG_QUARANTINE,		/* guard found broken at free: kept out */
+};
+
+void pktpool__debug_record(struct pktpool *p, uint32_t idx, const void *site,
+			   pid_t tid);
+int pktpool__guard_check(struct pktpool *p, uint32_t idx);
+void pktpool__debug_unguard(struct pktpool *p, uint32_t idx);
+static inline void pktpool__debug_clear(struct pktpool__priv *pv, uint32_t idx)
+{
+	atomic_store_explicit(&pv->dbg[idx], DBG_NONE, memory_order_relaxed);
 }
 
 static inline void *slot_ptr(const struct pktpool *p, uint32_t idx)

@@ -9,13 +9,14 @@
  *     0              header page: identity and geometry copy, free-list
  *                    head and count (own cache line), counters (own line),
  *                    process table (at 1024)
- *     4096           PKTPOOL_THREADS_MAX thread caches of 320 bytes
+ *     4096           PKTPOOL_THREADS_MAX thread caches of 384 bytes
  *   off_rx_ring    receive ring, kernel -> userspace: descriptors
  *   off_fill_ring  fill ring, userspace -> kernel: u32 slot indices
  *   off_tx_ring    transmit/verdict ring, userspace -> kernel: descriptors
- *   off_meta       8 bytes per slot: u32 next[] then u8 tag[], then (from
- *                  the next 64-byte boundary to the end of the meta
- *                  area's pages) the depot's magazines (see depot.c)
+ *   off_meta       8 bytes per slot: u32 next[], u8 tag[], u8 dbg[]
+ *                  (debug state, see internal.h), then (from the next
+ *                  64-byte boundary to the end of the meta area's pages)
+ *                  the depot's magazines (see depot.c)
  *   off_slots      the slots
  *
  * Each ring: producer at +0, consumer at +64, flags at +68, ring_entries
@@ -125,6 +126,9 @@ void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags)
 	memcpy(h->name, pv->name, sizeof(h->name));
 	/* counters (128..191) and the process table */
 	memset((char *)h + offsetof(struct pktpool__hdr, peak), 0, 64);
+	memset((char *)h + offsetof(struct pktpool__hdr, base_allocs), 0,
+	       offsetof(struct pktpool__hdr, proc) -
+	       offsetof(struct pktpool__hdr, base_allocs));
 	memset((void *)h->proc, 0, sizeof(h->proc));
 	memset(pv->tcache, 0, PKTPOOL_THREADS_MAX * sizeof(*pv->tcache));
 
@@ -147,6 +151,7 @@ void pktpool__hdr_init(struct pktpool__priv *pv, uint32_t flags)
 				      PKTPOOL_NIL, memory_order_relaxed);
 		atomic_store_explicit(&pv->tag[i], TAG(0, TAG_FREE),
 				      memory_order_relaxed);
+		pktpool__debug_clear(pv, i);
 	}
 	atomic_store_explicit(&h->head.lo, first < n ?
 			      hv_make(first, n - first, 0).lo :

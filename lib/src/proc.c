@@ -223,14 +223,15 @@ struct gather {
 static void gather_flush(struct gather *g)
 {
 	struct pktpool__priv *pv = g->p->priv;
+	uint32_t i;
 	int err;
 
 	if (!g->n)
 		return;
-	if (pv->debug) {
-		uint32_t i;
-
-		for (i = 0; i < g->n; i++)
+	for (i = 0; i < g->n; i++) {
+		/* a quarantined slot too: the poison makes it whole */
+		pktpool__debug_clear(pv, g->idx[i]);
+		if (pv->debug)
 			pktpool__poison(g->p, g->idx[i]);
 	}
 	if (!g->tc)

@@ -43,7 +43,8 @@ static int map_region(struct pktpool__priv *pv, const struct pktpool__region *r)
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (res == MAP_FAILED)
 		return -ENOMEM;
-	m = mmap((char *)res + PKTPOOL_PAGE, r->size, PROT_READ | PROT_WRITE,
+	m = mmap((char *)res + PKTPOOL_PAGE, r->size,
+		 pv->rdonly ? PROT_READ : PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED, r->fd, (off_t)r->mmap_off);
 	if (m == MAP_FAILED) {
 		int err = -errno;
@@ -77,12 +78,18 @@ static void setup_handle(struct pktpool *p, uint32_t flags)
 
 	pv->next = (_Atomic uint32_t *)(pv->base + lay->off_next);
 	pv->tag = (_Atomic uint8_t *)(pv->base + lay->off_tag);
+	/* the meta's spare bytes: 8 a slot, 4 link + 1 tag, then dbg[],
+	 * then the depot's magazines */
+	pv->dbg = (_Atomic uint8_t *)(pv->base + lay->off_tag +
+				      lay->slot_count);
 	pktpool__mag_area(lay->slot_count, &mag_off, &pv->mag_count);
 	pv->mag = (struct pktpool__mag *)(pv->base + lay->off_meta + mag_off);
 	for (i = 0; i < PKTPOOL_THREADS_MAX; i++)
 		pv->stash[i] = PKTPOOL_NIL;
 	pv->tcache = (struct pktpool__tcache *)(pv->base + lay->off_tcache);
-	pv->debug = (flags & PKTPOOL_F_DEBUG) || pktpool__env_debug();
+	/* a read-only handle hands nothing out: the region's mode only */
+	pv->debug = (flags & PKTPOOL_F_DEBUG) ||
+		    (!pv->rdonly && pktpool__env_debug());
 	pv->nocache = flags & PKTPOOL_F_NOCACHE;
 	pv->batch = pktpool__batch(lay->slot_count);
 
@@ -110,7 +117,8 @@ static void setup_handle(struct pktpool *p, uint32_t flags)
 static int wait_published(struct pktpool__priv *pv, bool can_layout)
 {
 	struct timespec ts = { 0, 1000000 };
-	int ms, err;
+	/* a read-only look does not wait long for someone else's creator */
+	int ms, err, limit = pv->rdonly ? 100 : ATTACH_WAIT_MS;
 
 	for (ms = 0;; ms++) {
 		/* [A] pairs with the release store of magic in
@@ -125,7 +133,7 @@ static int wait_published(struct pktpool__priv *pv, bool can_layout)
 			if (err != -EAGAIN)
 				return err;
 		}
-		if (ms >= ATTACH_WAIT_MS)
+		if (ms >= limit)
 			return -EAGAIN;
 		nanosleep(&ts, NULL);
 	}
@@ -184,7 +192,7 @@ static int attach_common(struct pktpool *p, struct pktpool__region *r,
 	 * no library process has laid out yet (or whose layout a killed
 	 * process left half done) can be laid out here.
 	 */
-	can_layout = r->slot_size && r->id;
+	can_layout = r->slot_size && r->id && !pv->rdonly;
 	if (can_layout) {
 		setup_handle(p, 0);	/* hdr_init writes through it */
 		err = pktpool__lock_open(pv);
@@ -202,6 +210,8 @@ static int attach_common(struct pktpool *p, struct pktpool__region *r,
 	pv->name[sizeof(pv->name) - 1] = 0;
 	if (r->id && r->name[0])
 		memcpy(pv->name, r->name, sizeof(pv->name));
+	if (pv->rdonly)
+		return 0;	/* a look from outside: no process entry */
 	pktpool__lock_take(&cs);
 	err = pktpool__proc_claim(p);
 	pktpool__lock_give(cs);
@@ -337,12 +347,14 @@ static int attach(const char *name, uint32_t flags, struct pktpool **out)
 	struct pktpool *p;
 	int err;
 
-	if (!name || !out || (flags & ~PKTPOOL_F_ALL) || !name_valid(name))
+	if (!name || !out || (flags & ~(PKTPOOL_F_ALL | PKTPOOL_F_RDONLY)) ||
+	    !name_valid(name))
 		return -EINVAL;
 	err = new_handle(&p);
 	if (err)
 		return err;
 	pv = p->priv;
+	pv->rdonly = r.rdonly = flags & PKTPOOL_F_RDONLY;
 	err = pktpool__backend_select(&pv->be);
 	if (err)
 		goto fail;
@@ -381,7 +393,7 @@ static int attach_fd(int fd, const struct pktpool_layout *expect,
 	struct stat stb;
 	int err;
 
-	if (fd < 0 || !out || (flags & ~PKTPOOL_F_ALL))
+	if (fd < 0 || !out || (flags & ~(PKTPOOL_F_ALL | PKTPOOL_F_RDONLY)))
 		return -EINVAL;
 	if (fstat(fd, &stb))
 		return -errno;
@@ -389,6 +401,7 @@ static int attach_fd(int fd, const struct pktpool_layout *expect,
 	if (err)
 		return err;
 	pv = p->priv;
+	pv->rdonly = r.rdonly = flags & PKTPOOL_F_RDONLY;
 	r.fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (r.fd < 0) {
 		err = -errno;
@@ -428,7 +441,7 @@ PKTPOOL_EXPORT int pktpool_detach(struct pktpool *p)
 	struct pktpool__priv *pv;
 	int err, cs;
 
-	err = pktpool__handle_get(p, &pv);
+	err = pktpool__handle_get_ro(p, &pv);
 	if (err)
 		return err;
 	pktpool__lock_take(&cs);
@@ -459,7 +472,7 @@ PKTPOOL_EXPORT int pktpool_unlink(const char *name)
 PKTPOOL_EXPORT int pktpool_region_fd(const struct pktpool *p)
 {
 	struct pktpool__priv *pv;
-	int err = pktpool__handle_get(p, &pv);
+	int err = pktpool__handle_get_ro(p, &pv);
 
 	return err ? err : pv->fd;
 }
@@ -468,7 +481,7 @@ PKTPOOL_EXPORT const char *pktpool_backend_name(const struct pktpool *p)
 {
 	struct pktpool__priv *pv;
 
-	if (pktpool__handle_get(p, &pv))
+	if (pktpool__handle_get_ro(p, &pv))
 		return "";
 	return pv->be->name;
 }
@@ -477,7 +490,7 @@ PKTPOOL_EXPORT int pktpool_get_layout(const struct pktpool *p,
 				      struct pktpool_layout *lay)
 {
 	struct pktpool__priv *pv;
-	int err = pktpool__handle_get(p, &pv);
+	int err = pktpool__handle_get_ro(p, &pv);
 
 	if (err)
 		return err;

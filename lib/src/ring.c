@@ -144,6 +144,8 @@ PKTPOOL_EXPORT int pktpool_fill_alloc(struct pktpool_rings *r,
 			slot = (uint32_t)(((unsigned char *)objs[i] - r->slots) /
 					  r->slot_size);
 			pktpool_fill_set(r, idx + i, slot);
+			/* debug: the kernel does not know the usable size */
+			pktpool__debug_unguard(r->pool, slot);
 		}
 		pktpool_fill_submit(r, (unsigned int)got);
 		total += (unsigned int)got;

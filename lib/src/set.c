@@ -36,6 +36,11 @@
 #include <unistd.h>
 
 #include "libpktpool.h"
+
+/* debug.c: PKTPOOL_DEBUG set in the environment (regions honour it too) */
+bool pktpool__env_debug(void);
+/* cache.c: an alloc whose debug record names site as the call site */
+void *pktpool__alloc_at(struct pktpool *p, const void *site);
 #include "set_desc.h"
 
 #define EXPORT	__attribute__((visibility("default")))
@@ -599,8 +604,10 @@ out:
 	return err;
 }
 
-/* A slot from any listed region of class c, or NULL. */
-static void *alloc_listed(struct pktpool_set *s, uint32_t c)
+/* A slot from any listed region of class c, or NULL. site: the caller
+ * of the public call, for debug records. */
+static void *alloc_listed(struct pktpool_set *s, uint32_t c,
+			  const void *site)
 {
 	struct pktpool__set *pv = s->priv;
 	uint32_t i;
@@ -611,7 +618,7 @@ static void *alloc_listed(struct pktpool_set *s, uint32_t c)
 
 		if (k < 0)
 			continue;
-		obj = pktpool_alloc(s->pool[k]);
+		obj = pktpool__alloc_at(s->pool[k], site);
 		if (obj) {
 			/* release pairs with the inline alloc's acquire */
 			__atomic_store_n(&s->cur[c], s->pool[k],
@@ -622,7 +629,8 @@ static void *alloc_listed(struct pktpool_set *s, uint32_t c)
 	return NULL;
 }
 
-static void *alloc_class(struct pktpool_set *s, uint32_t c)
+static void *alloc_class(struct pktpool_set *s, uint32_t c,
+			 const void *site)
 {
 	void *obj;
 	int tries;
@@ -630,7 +638,7 @@ static void *alloc_class(struct pktpool_set *s, uint32_t c)
 	/* bounded: each round either allocates, grows, or learns of
 	 * another process's growth */
 	for (tries = 0; tries < 2 * PKTPOOL_SET_REGIONS_MAX; tries++) {
-		obj = alloc_listed(s, c);
+		obj = alloc_listed(s, c, site);
 		if (obj)
 			return obj;
 		if (tries == 0 && sync_named(s, true) == 0)
@@ -641,7 +649,8 @@ static void *alloc_class(struct pktpool_set *s, uint32_t c)
 	return NULL;
 }
 
-EXPORT void *pktpool__set_alloc_slow(struct pktpool_set *s, unsigned int cls)
+static void *set_alloc_slow_at(struct pktpool_set *s, unsigned int cls,
+			       const void *site)
 {
 	struct pktpool__set *pv = s->priv;
 	void *obj = NULL;
@@ -650,7 +659,7 @@ EXPORT void *pktpool__set_alloc_slow(struct pktpool_set *s, unsigned int cls)
 
 	lock_set(pv, &cs);
 	for (c = cls; c < s->nclasses; c++) {
-		obj = alloc_class(s, c);
+		obj = alloc_class(s, c, site);
 		if (obj || !(pv->d.flags & PKTPOOL_SET_F_SPILL))
 			break;
 	}
@@ -660,10 +669,38 @@ EXPORT void *pktpool__set_alloc_slow(struct pktpool_set *s, unsigned int cls)
 	return obj;
 }
 
+EXPORT void *pktpool__set_alloc_slow(struct pktpool_set *s, unsigned int cls)
+{
+	/* the inline pktpool_set_alloc() called us from its caller */
+	return set_alloc_slow_at(s, cls, __builtin_return_address(0));
+}
+
 EXPORT void *pktpool__set_bad_size(struct pktpool_set *s)
 {
 	errno = s ? EMSGSIZE : EINVAL;
 	return NULL;
+}
+
+/* pktpool_set_alloc() for calloc and realloc: their caller is the site. */
+static void *set_alloc_at(struct pktpool_set *s, size_t bytes,
+			  const void *site)
+{
+	struct pktpool *p;
+	void *obj;
+	uint32_t c;
+
+	if (!s || bytes > s->max_size)
+		return pktpool__set_bad_size(s);
+	c = s->cls_of[(bytes + 63) >> 6];
+	/* acquire pairs with the release store of cur (alloc_listed) */
+	p = __atomic_load_n(&s->cur[c], __ATOMIC_ACQUIRE);
+	/* the inline path when it applies: a debug handle never publishes
+	 * its thread cache to it, so this takes no record */
+	obj = pktpool__handle_ok(p) && pktpool__tls.tc[p->hid] ?
+	      pktpool_alloc(p) : pktpool__alloc_at(p, site);
+	if (obj)
+		return obj;
+	return set_alloc_slow_at(s, c, site);
 }
 
 /* ------------------------------------------------------------------ */
@@ -728,13 +765,19 @@ static void set_destroy(struct pktpool_set *s)
 
 static void set_publish_classes(struct pktpool_set *s)
 {
-	uint32_t c;
-
-	uint32_t b;
+	bool debug = (s->priv->rflags & PKTPOOL_F_DEBUG) ||
+		     pktpool__env_debug();
+	uint32_t b, c;
 
 	s->nclasses = s->priv->d.nclasses;
 	for (c = 0; c < s->nclasses; c++) {
 		s->size[c] = s->priv->d.cls[c].slot_size;
+		/* debug: each slot's last PKTPOOL_DEBUG_TRAILER bytes are the
+		 * library's; a class serves what is left, in 64-byte steps
+		 * as cls_of[] counts (a 64-byte class: 0-byte requests) */
+		if (debug)
+			s->size[c] = (s->size[c] - PKTPOOL_DEBUG_TRAILER) &
+				     ~(PKTPOOL_SLOT_ALIGN - 1);
 		reset_cur(s, c);
 	}
 	s->max_size = s->size[s->nclasses - 1];
@@ -1001,7 +1044,7 @@ EXPORT void *pktpool_set_calloc(struct pktpool_set *s, size_t n, size_t size)
 		errno = s ? EMSGSIZE : EINVAL;
 		return NULL;
 	}
-	obj = pktpool_set_alloc(s, bytes);
+	obj = set_alloc_at(s, bytes, __builtin_return_address(0));
 	if (obj)
 		memset(obj, 0, bytes);
 	return obj;
@@ -1016,7 +1059,7 @@ EXPORT void *pktpool_set_realloc(struct pktpool_set *s, void *obj,
 	int k, err;
 
 	if (!s || !obj)
-		return pktpool_set_alloc(s, bytes);
+		return set_alloc_at(s, bytes, __builtin_return_address(0));
 	k = member_of(s, obj);
 	if (k < 0) {
 		errno = EFAULT;
@@ -1035,10 +1078,10 @@ EXPORT void *pktpool_set_realloc(struct pktpool_set *s, void *obj,
 		errno = EMSGSIZE;
 		return NULL;
 	}
-	old = pktpool_slot_size(from);
-	if (s->size[c] == old)
+	old = pktpool_usable_size(from);
+	if (c == s->priv->m[k].cls)
 		return obj;
-	to = pktpool_set_alloc(s, bytes);
+	to = set_alloc_at(s, bytes, __builtin_return_address(0));
 	if (!to)
 		return NULL;
 	memcpy(to, obj, bytes < old ? bytes : old);
@@ -1060,7 +1103,7 @@ EXPORT size_t pktpool_set_usable_size(struct pktpool_set *s, const void *obj)
 	if (!s)
 		return 0;
 	k = member_of(s, obj);
-	return k < 0 ? 0 : pktpool_slot_size(s->pool[k]);
+	return k < 0 ? 0 : pktpool_usable_size(s->pool[k]);
 }
 
 EXPORT int pktpool_set_ptr_to_ref(struct pktpool_set *s, const void *obj,
@@ -1222,7 +1265,7 @@ EXPORT int pktpool_set_class_info(struct pktpool_set *s, unsigned int cls,
 	if (!s || !info || cls >= s->nclasses)
 		return -EINVAL;
 	memset(info, 0, sizeof(*info));
-	info->slot_size = s->size[cls];
+	info->slot_size = s->priv->d.cls[cls].slot_size;
 	lock_set(s->priv, &cs);
 	sync_named(s, false);
 	n = atomic_load_explicit(&s->nmembers, memory_order_relaxed);

@@ -8,34 +8,33 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
-PKTPOOL_EXPORT int pktpool_stats(struct pktpool *p, struct pktpool_stats *st)
+/*
+ * The counters as summed now, since the region was made: the header's
+ * (retired thread caches, threads without one) plus every live cache's.
+ * Each addend only grows, so the sums do too, apart from the moment a
+ * cache is folded into the header, which a reader may see twice or not
+ * at all: a snapshot, exact when the region is idle.
+ */
+void pktpool__totals(struct pktpool__priv *pv, struct pktpool__totals *t)
 {
-	struct pktpool__priv *pv;
-	struct pktpool__hdr *h;
-	struct pktpool__tcache *mine;
-	uint64_t free_now, cached = 0, out;
+	struct pktpool__hdr *h = pv->hdr;
 	uint32_t i;
-	int err;
 
-	err = pktpool__handle_get(p, &pv);
-	if (err)
-		return err;
-	if (!st)
-		return -EINVAL;
-	h = pv->hdr;
-	memset(st, 0, sizeof(*st));
-	st->slot_size = p->slot_size;
-	st->slot_count = p->slot_count;
-	st->allocs = atomic_load_explicit(&h->retired_allocs,
-					  memory_order_relaxed);
-	st->frees = atomic_load_explicit(&h->retired_frees,
+	memset(t, 0, sizeof(*t));
+	t->allocs = atomic_load_explicit(&h->retired_allocs,
 					 memory_order_relaxed);
-	st->failures = atomic_load_explicit(&h->retired_failures,
-					    memory_order_relaxed) +
-		       atomic_load_explicit(&h->shared_failures,
+	t->frees = atomic_load_explicit(&h->retired_frees,
+					memory_order_relaxed);
+	t->failures = atomic_load_explicit(&h->retired_failures,
+					   memory_order_relaxed) +
+		      atomic_load_explicit(&h->shared_failures,
+					   memory_order_relaxed);
+	t->errors = atomic_load_explicit(&h->errors, memory_order_relaxed);
+	t->reclaimed = atomic_load_explicit(&h->reclaimed,
 					    memory_order_relaxed);
 	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
 		struct pktpool__tcache *tc = &pv->tcache[i];
@@ -43,27 +42,70 @@ PKTPOOL_EXPORT int pktpool_stats(struct pktpool *p, struct pktpool_stats *st)
 
 		if (!atomic_load_explicit(&tc->owner, memory_order_relaxed))
 			continue;
-		st->threads++;
+		t->threads++;
 		c = atomic_load_explicit(&tc->count, memory_order_relaxed);
-		cached += c <= PKTPOOL_CACHE_MAX ? c : 0;
-		st->allocs += pktpool__tcache_allocs(tc);
-		st->frees += atomic_load_explicit(&tc->frees,
-						  memory_order_relaxed);
-		st->failures += atomic_load_explicit(&tc->failures,
-						     memory_order_relaxed);
+		t->cached += c <= PKTPOOL_CACHE_MAX ? c : 0;
+		t->allocs += pktpool__tcache_allocs(tc);
+		t->frees += atomic_load_explicit(&tc->frees,
+						 memory_order_relaxed);
+		t->failures += atomic_load_explicit(&tc->failures,
+						    memory_order_relaxed);
 	}
+}
+
+/* A counter since the last reset; a base above it (hostile, or a fold
+ * seen twice) gives 0, never a wrapped count. */
+static uint64_t since(uint64_t total, _Atomic uint64_t *base)
+{
+	uint64_t b = atomic_load_explicit(base, memory_order_relaxed);
+
+	return total > b ? total - b : 0;
+}
+
+/* Slots neither on the shared list nor in the depot's full magazines
+ * now, at most slot_count. */
+static uint64_t out_now(struct pktpool *p, uint64_t *free_now)
+{
+	uint64_t f = hv_count(head_load(&p->priv->hdr->head)) +
+		     pktpool__depot_free(p->priv);
+
+	if (f > p->slot_count)
+		f = p->slot_count;
+	if (free_now)
+		*free_now = f;
+	return p->slot_count - f;
+}
+
+/* pktpool_stats() on any live handle (read-only ones too). */
+int pktpool__stats(struct pktpool *p, struct pktpool__priv *pv,
+		   struct pktpool_stats *st)
+{
+	struct pktpool__hdr *h = pv->hdr;
+	struct pktpool__tcache *mine;
+	struct pktpool__totals t;
+	uint64_t free_now, cached, out;
+	uint32_t i;
+
+	memset(st, 0, sizeof(*st));
+	st->slot_size = p->slot_size;
+	st->slot_count = p->slot_count;
+	pktpool__totals(pv, &t);
+	st->allocs = since(t.allocs, &h->base_allocs);
+	st->frees = since(t.frees, &h->base_frees);
+	st->failures = since(t.failures, &h->base_failures);
+	st->errors = since(t.errors, &h->base_errors);
+	st->reclaimed = since(t.reclaimed, &h->base_reclaimed);
+	st->threads = t.threads;
 	for (i = 0; i < PKTPOOL_PROCS_MAX; i++) {
 		uint32_t s = atomic_load_explicit(&h->proc[i].state,
 						  memory_order_relaxed);
 
 		st->procs += s == PROC_ALIVE;
 	}
-	free_now = hv_count(head_load(&h->head)) + pktpool__depot_free(pv);
-	if (free_now > p->slot_count)
-		free_now = p->slot_count;
-	if (cached > p->slot_count - free_now)
-		cached = p->slot_count - free_now;
-	out = p->slot_count - free_now;
+	out = out_now(p, &free_now);
+	cached = t.cached;
+	if (cached > out)
+		cached = out;
 	st->free = free_now;
 	st->cached = cached;
 	st->in_use = out - cached;
@@ -72,9 +114,6 @@ PKTPOOL_EXPORT int pktpool_stats(struct pktpool *p, struct pktpool_stats *st)
 		st->peak = out;
 	if (st->peak > p->slot_count)
 		st->peak = p->slot_count;
-	st->errors = atomic_load_explicit(&h->errors, memory_order_relaxed);
-	st->reclaimed = atomic_load_explicit(&h->reclaimed,
-					     memory_order_relaxed);
 	mine = pktpool__thread_cache_peek(p);
 	if (mine) {
 		uint32_t c = atomic_load_explicit(&mine->count,
@@ -83,6 +122,53 @@ PKTPOOL_EXPORT int pktpool_stats(struct pktpool *p, struct pktpool_stats *st)
 		st->cache_fill = c <= PKTPOOL_CACHE_MAX ? c : 0;
 	}
 	st->cache_cap = p->cap;
+	return 0;
+}
+
+PKTPOOL_EXPORT int pktpool_stats(struct pktpool *p, struct pktpool_stats *st)
+{
+	struct pktpool__priv *pv;
+	int err;
+
+	err = pktpool__handle_get_ro(p, &pv);
+	if (err)
+		return err;
+	if (!st)
+		return -EINVAL;
+	return pktpool__stats(p, pv, st);
+}
+
+/*
+ * Nothing a thread owns is written: the bases take the sums as they are
+ * now, and peak restarts from what is out now (the poppers raise it
+ * again from there). Two resets at once leave one's bases: either is a
+ * reset.
+ */
+PKTPOOL_EXPORT int pktpool_stats_reset(struct pktpool *p)
+{
+	struct pktpool__priv *pv;
+	struct pktpool__totals t;
+	struct pktpool__hdr *h;
+	struct timespec ts;
+	int err;
+
+	err = pktpool__handle_get(p, &pv);
+	if (err)
+		return err;
+	h = pv->hdr;
+	pktpool__totals(pv, &t);
+	atomic_store_explicit(&h->base_allocs, t.allocs, memory_order_relaxed);
+	atomic_store_explicit(&h->base_frees, t.frees, memory_order_relaxed);
+	atomic_store_explicit(&h->base_failures, t.failures,
+			      memory_order_relaxed);
+	atomic_store_explicit(&h->base_errors, t.errors, memory_order_relaxed);
+	atomic_store_explicit(&h->base_reclaimed, t.reclaimed,
+			      memory_order_relaxed);
+	atomic_store_explicit(&h->peak, out_now(p, NULL), memory_order_relaxed);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	atomic_store_explicit(&h->reset_time, ts.tv_sec > 0 ? ts.tv_sec : 1,
+			      memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->resets, 1, memory_order_relaxed);
 	return 0;
 }
 
@@ -343,6 +429,7 @@ PKTPOOL_EXPORT int pktpool_validate(struct pktpool *p)
 	uint8_t *seen;
 	int err, tries;
 
+	/* not on a read-only handle: the head snapshot is a CAS */
 	err = pktpool__handle_get(p, &pv);
 	if (err)
 		return err;

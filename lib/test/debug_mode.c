@@ -44,7 +44,7 @@ static void test_use_after_free(void)
 	pktpool_set_error_handler(p, errlog_fn, &elog);
 	a = pktpool_alloc(p);
 	require(a);
-	memset(a, 0, 256);
+	memset(a, 0, pktpool_usable_size(p));	/* 224: the rest is the guard */
 	pktpool_free(p, a);
 	ok(a[0] == 0x6b && a[255] == 0x6b, "debug: a freed slot is poisoned");
 	a[100] = 42;	/* use after free */
@@ -145,7 +145,8 @@ static void test_debug_threads_churn(void)
 		} else {
 			held[n] = pktpool_alloc(p);
 			if (held[n]) {
-				memset(held[n], n & 0xff, 128);
+				memset(held[n], n & 0xff,
+				       pktpool_usable_size(p));
 				n++;
 			}
 		}
@@ -225,11 +226,12 @@ static void test_debug_attach_during_create(void)
 			n++;
 		/* from the end: towards a creator still poisoning upwards */
 		for (i = n; i-- > 0;)
-			memset(got[i], 0x11, 2048);
+			memset(got[i], 0x11, 2048 - PKTPOOL_DEBUG_TRAILER);
 	}
 	pthread_join(th, NULL);
 	for (i = 0; i < n; i++)
-		broken += got[i][0] != 0x11 || got[i][2047] != 0x11;
+		broken += got[i][0] != 0x11 ||
+			  got[i][2047 - PKTPOOL_DEBUG_TRAILER] != 0x11;
 	ok(err == 0 && b && n == 8192 && broken == 0 && elog.count == 0,
 	   "debug: an attacher racing the creator loses no data to poisoning and gets no false report (%d of %d slots overwritten, %d reports)",
 	   broken, n, elog.count);

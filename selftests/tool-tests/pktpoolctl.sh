@@ -299,8 +299,11 @@ expect "region create makes a region that outlives pktpoolctl" 0 \
 	"^created region 'ctlt-r1' \(id [0-9]+\): 64 slots of 2\.0 KiB, .*mode 0640" \
 	"$CTL" region create ctlt-r1 --slot-size 2048 --slots 64 --mode 0640
 json_check "region show --json: the region stays, with its creator detached" "
-assert list(d) == $REGION_FIELDS, list(d)
+assert list(d) == $REGION_FIELDS + ['backend', 'library', 'library_error'], list(d)
 assert (d['name'], d['slot_size'], d['slot_count'], d['mode']) == ('ctlt-r1', 2048, 64, 0o640), d
+# made by pktpoolctl, never attached by libpktpool: no library counters
+assert (d['backend'], d['library']) == ('kernel', None), d
+assert d['library_error'].startswith('not laid out yet'), d
 assert (d['uid'], d['gid'], d['node'], d['attached'], d['mappings']) == (0, 0, -1, 0, 0), d
 # No kernel user yet: every slot is userspace's.
 assert (d['kernel_slots'], d['inflight_slots'], d['user_slots'], d['ring_invalid']) == (0, 0, 64, 0), d
