@@ -770,9 +770,14 @@ int pktpool_region_mmap(struct pktpool_file *pf, struct vm_area_struct *vma)
 	if (!r)
 		return -EINVAL;		/* not a region this file attached */
 
+	/*
+	 * MAP_SHARED, tested by VM_MAYSHARE: for a file not opened for
+	 * writing do_mmap() clears VM_SHARED (the mapping can never write),
+	 * and a read-only attachment's file is such a file.
+	 */
 	err = -EINVAL;
 	if (vma->vm_end - vma->vm_start != r->size ||
-	    !(vma->vm_flags & VM_SHARED))
+	    !(vma->vm_flags & VM_MAYSHARE))
 		goto err_put;
 	err = -EPERM;
 	if (vma->vm_flags & VM_EXEC)

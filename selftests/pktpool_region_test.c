@@ -700,6 +700,40 @@ TEST(region_read_only_file_cannot_create_destroy_or_attach_for_writing)
 	close(rw);
 }
 
+TEST(region_read_only_file_maps_shared_for_reading)
+{
+	struct pktpool_region_create c;
+	struct pktpool_region_info i;
+	int rw = dev_open();
+	int ro = open(PKTPOOL_DEVICE, O_RDONLY | O_CLOEXEC);
+	volatile unsigned char *w;
+	unsigned char *r;
+
+	ASSERT_LE(0, rw);
+	ASSERT_LE(0, ro);
+	ASSERT_EQ(0, region_create(rw, &c, "ro-map", 64, 4, 0600));
+	w = map(rw, c.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		c.mmap_offset);
+	ASSERT_NE(MAP_FAILED, (void *)w);
+	ASSERT_EQ(0, region_info(ro, NULL, c.id, &i,
+				 PKTPOOL_IOC_REGION_ATTACH, PKTPOOL_ACCESS_READ));
+	/* MAP_SHARED on a file opened O_RDONLY: the kernel drops VM_SHARED
+	 * (keeps VM_MAYSHARE); the mapping must still be made. */
+	r = map(ro, i.mmap_size, PROT_READ, MAP_SHARED, i.mmap_offset);
+	ASSERT_NE(MAP_FAILED, (void *)r);
+	w[100] = 0x5a;
+	EXPECT_EQ(0x5a, r[100]);	/* the same pages */
+	EXPECT_NE(0, mprotect(r, i.mmap_size, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(MAP_FAILED, map(ro, i.mmap_size, PROT_READ, MAP_PRIVATE,
+				  i.mmap_offset));
+	EXPECT_EQ(EINVAL, errno);
+	munmap(r, i.mmap_size);
+	munmap((void *)w, c.mmap_size);
+	EXPECT_EQ(0, region_destroy(rw, c.id));
+	close(ro);
+	close(rw);
+}
+
 static int debugfs_write(const char *knob, const char *val)
 {
 	char path[128];

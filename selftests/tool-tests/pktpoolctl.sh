@@ -309,6 +309,15 @@ assert (d['uid'], d['gid'], d['node'], d['attached'], d['mappings']) == (0, 0, -
 assert (d['kernel_slots'], d['inflight_slots'], d['user_slots'], d['ring_invalid']) == (0, 0, 64, 0), d
 assert d['size'] >= 2048 * 64 + 16384 and d['size'] % 4096 == 0, d
 " "$CTL" region show ctlt-r1 --json
+expect "region reclaim lays out a kernel region no library process had" 0 \
+	"^reclaimed 0 slots in region 'ctlt-r1'$" "$CTL" region reclaim ctlt-r1
+# region show attaches read-only (a file opened O_RDONLY, mapped shared)
+json_check "region show --json reads the library's counters from a kernel region" "
+l = d['library']
+assert l is not None and 'library_error' not in d, d
+assert (d['backend'], l['slot_count'], l['in_use'], l['cached'], l['free']) == ('kernel', 64, 0, 0, 64), l
+assert l['processes'] == [] and l['health']['level'] == 'ok', l
+" "$CTL" region show ctlt-r1 --json
 json_check "region list --json has it, ids ascending" "
 assert by_name(d, 'ctlt-r1')['slot_count'] == 64
 assert [r['id'] for r in d] == sorted(r['id'] for r in d)
