@@ -623,6 +623,8 @@ PKTPOOL_EXPORT int pktpool__free_bulk_slow(struct pktpool *p, void *const *objs,
 PKTPOOL_EXPORT int pktpool__alloc_idx_bulk_slow(struct pktpool *p,
 						uint32_t *idx, unsigned int n)
 {
+	/* inlined pktpool_alloc_idx_bulk() called us: the caller's code */
+	const void *site = __builtin_return_address(0);
 	struct pktpool__priv *pv;
 	unsigned int i;
 	int err;
@@ -632,9 +634,19 @@ PKTPOOL_EXPORT int pktpool__alloc_idx_bulk_slow(struct pktpool *p,
 		return err;
 	if (!idx && n)
 		return -EINVAL;
-	for (i = 0; i < n; i++)
-		if (pktpool_alloc_idx(p, &idx[i]))
+	for (i = 0; i < n; i++) {
+		unsigned char *obj;
+
+		if (!pv->debug) {
+			if (pktpool_alloc_idx(p, &idx[i]))
+				break;
+			continue;
+		}
+		obj = alloc_at(p, site);
+		if (!obj)
 			break;
+		idx[i] = (uint32_t)((obj - p->slots) / p->slot_size);
+	}
 	return (int)i;
 }
 

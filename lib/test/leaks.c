@@ -44,6 +44,16 @@ static __attribute__((noinline)) int idx_here(struct pktpool *p,
 	return err;
 }
 
+static __attribute__((noinline)) int idx_bulk_here(struct pktpool *p,
+						   uint32_t *idx,
+						   unsigned int n)
+{
+	int k = pktpool_alloc_idx_bulk(p, idx, n);
+
+	__asm__ __volatile__("" ::: "memory");
+	return k;
+}
+
 static __attribute__((noinline)) void *set_here(struct pktpool_set *s,
 						size_t n)
 {
@@ -130,6 +140,17 @@ static void test_records(void)
 	k = find_obj(o, n > 0 ? n : 0, ix);
 	ok(n == 5 && k >= 0 && site_in(o[k].site, (void *)idx_here),
 	   "objects: pktpool_alloc_idx() records its caller too");
+	{
+		uint32_t ixb[2];
+
+		ok(idx_bulk_here(p, ixb, 2) == 2,
+		   "objects: an index bulk alloc");
+		n = pktpool_objects(p, 0, o, 64);
+		k = find_obj(o, n > 0 ? n : 0, ixb[1]);
+		ok(n == 7 && k >= 0 && site_in(o[k].site, (void *)idx_bulk_here),
+		   "objects: pktpool_alloc_idx_bulk() records its caller too");
+		require(pktpool_free_idx_bulk(p, ixb, 2) == 0);
+	}
 	ok(pktpool_objects(p, 0, o, 2) == 2,
 	   "objects: at most max are written");
 	k = pktpool_objects(p, 0, o, 2);
