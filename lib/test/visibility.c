@@ -335,6 +335,50 @@ static void test_procs_hostile(void)
 	pktpool_detach(p);
 }
 
+/*
+ * The depot's full magazines hold free slots (tagged free, off the shared
+ * list): in use + cached + free must still be every slot, and health and
+ * holdings must not count them as out.
+ */
+static void test_depot_counts(void)
+{
+	struct pktpool_proc_info pi[PKTPOOL_PROCS_MAX];
+	struct pktpool_health_report h;
+	struct pktpool *p = make_pool(128, 256, 0);
+	struct pktpool_stats st;
+	void *held[100];
+	int i, n;
+
+	require(p);
+	pktpool_stats(p, &st);
+	ok(st.free == 256 && st.in_use == 0 && st.cached == 0 && st.peak == 0,
+	   "depot: a new region's slots are all free, magazines included (free %llu)",
+	   (unsigned long long)st.free);
+	for (i = 0; i < 100; i++)
+		held[i] = pktpool_alloc(p);
+	for (i = 0; i < 100; i++)
+		pktpool_free(p, held[i]);
+	for (i = 0; i < 10; i++)
+		held[i] = pktpool_alloc(p);
+	pktpool_stats(p, &st);
+	ok(st.in_use + st.cached + st.free == 256 && st.in_use == 10 &&
+	   st.peak >= 100 && st.peak <= 256,
+	   "depot: after drains into magazines in use + cached + free is every slot (%llu + %llu + %llu, peak %llu)",
+	   (unsigned long long)st.in_use, (unsigned long long)st.cached,
+	   (unsigned long long)st.free, (unsigned long long)st.peak);
+	n = pktpool_health(p, NULL, &h);
+	ok(n == PKTPOOL_HEALTH_LEVEL_OK && h.used == st.in_use + st.cached,
+	   "depot: health counts what is out, not the magazines (%llu)",
+	   (unsigned long long)h.used);
+	n = pktpool_procs(p, pi, PKTPOOL_PROCS_MAX);
+	ok(n == 1 && pi[0].held == st.in_use + st.cached,
+	   "depot: this process holds what is out (%llu)",
+	   n == 1 ? (unsigned long long)pi[0].held : 0ull);
+	for (i = 0; i < 10; i++)
+		pktpool_free(p, held[i]);
+	pktpool_detach(p);
+}
+
 static void test_rdonly(void)
 {
 	struct pktpool_config cfg = { .slot_size = 256, .slot_count = 32 };
@@ -435,6 +479,7 @@ int main(void)
 	test_health_hostile();
 	test_procs();
 	test_procs_hostile();
+	test_depot_counts();
 	test_rdonly();
 	test_usable_size();
 	return tap_done();
