@@ -158,7 +158,9 @@ import mmap, sys
 with open(sys.argv[1], "r+b") as f:
     m = mmap.mmap(f.fileno(), 0)
     m[128:192] = b"\xff" * 64            # peak and counters
-    m[256:308] = b"\xff" * 52            # reset bases, time, count
+    m[256:272] = b"\xff" * 16            # the depot's full stack head
+    m[320:336] = b"\xff" * 16            # and its empty stack head
+    m[384:436] = b"\xff" * 52            # reset bases, time, count
     m[1024:1024 + 63 * 32] = b"\xee" * (63 * 32)   # process table
     m.close()
 EOF
