@@ -5,6 +5,10 @@
  * by libpktpool's pktpool_health() from the region itself, and every
  * kernel pool with a limit judged by its objects in use against it (from
  * the netlink pool stats). NAME picks the region and/or pool of that name.
+ * Without --warn and --crit a pool is judged as the module judges it for
+ * pool-health-ntf: by the module parameters health_warn and health_crit
+ * (80 and 95 by default, the library's defaults too), 0 turning a level
+ * off; so this command and the notifications agree.
  *
  * Exit status, as monitoring plugins expect: 0 all ok, 1 some warn, 2 some
  * critical, 3 unknown (a region that could not be read, or a usage
@@ -32,6 +36,7 @@ struct check {
 	uint64_t used, of;	/* of 0: no limit to compare with */
 	uint32_t reasons;
 	uint64_t failures;
+	uint32_t warn_pct, crit_pct;	/* pools: the thresholds applied */
 };
 
 struct checks {
@@ -84,9 +89,34 @@ static void check_region(struct check *c, const char *name, bool kernel,
 	c->failures = h.failures;
 }
 
-/* A pool: objects in use against its limit (no limit: always ok). Its
- * failure counters cannot be reset from here, so they are shown, not
- * judged. */
+/* A module parameter in percent (0..100), or dflt when unreadable. */
+static uint32_t module_pct(const char *param, uint32_t dflt)
+{
+	char path[96], buf[16];
+	uint32_t v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/pktpool/parameters/%s",
+		 param);
+	f = fopen(path, "re");
+	if (!f)
+		return dflt;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return dflt;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	if (!pctl_parse_u32(buf, &v) || v > 100)
+		return dflt;
+	return v;
+}
+
+/*
+ * A pool: objects in use against its limit (no limit: always ok), as
+ * kmod/health.c computes it (a threshold of 0 is off). Its failure
+ * counters cannot be reset from here, so they are shown, not judged.
+ */
 static void check_pool(struct check *c, const struct pctl_pool *pl,
 		       const struct pktpool_health_limits *lim)
 {
@@ -95,13 +125,16 @@ static void check_pool(struct check *c, const struct pctl_pool *pl,
 	c->used = pl->in_use;
 	c->of = pl->limit;
 	c->failures = pl->fail_limit + pl->fail_nomem;
+	c->warn_pct = lim->warn_pct;
+	c->crit_pct = lim->crit_pct;
 	c->level = PKTPOOL_HEALTH_LEVEL_OK;
 	if (!c->of)
 		return;
-	if (c->used * 100 >= (uint64_t)lim->crit_pct * c->of ||
-	    c->used >= c->of)
+	/* limit <= 2^32, used below it in practice: no overflow */
+	if (lim->crit_pct && c->used * 100 >= (uint64_t)lim->crit_pct * c->of)
 		c->level = PKTPOOL_HEALTH_LEVEL_CRIT;
-	else if (c->used * 100 >= (uint64_t)lim->warn_pct * c->of)
+	else if (lim->warn_pct &&
+		 c->used * 100 >= (uint64_t)lim->warn_pct * c->of)
 		c->level = PKTPOOL_HEALTH_LEVEL_WARN;
 	if (c->level)
 		c->reasons = PKTPOOL_HEALTH_R_SLOTS;
@@ -245,6 +278,10 @@ static void print_json(const struct checks *cs,
 		}
 		pctl_json_u64(&j, "failures", c->failures);
 		pctl_json_reasons(&j, c->reasons);
+		if (!c->backend) {	/* a pool */
+			pctl_json_u64(&j, "warn_pct", c->warn_pct);
+			pctl_json_u64(&j, "crit_pct", c->crit_pct);
+		}
 		pctl_json_end_obj(&j);
 	}
 	pctl_json_end_arr(&j);
@@ -274,7 +311,8 @@ int pctl_cmd_health(struct ctl *ctl, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pktpool_health_limits lim = { PKTPOOL_HEALTH_WARN_PCT,
-					     PKTPOOL_HEALTH_CRIT_PCT };
+					     PKTPOOL_HEALTH_CRIT_PCT }, plim;
+	bool given = false;
 	struct pctl_region *regions = NULL;
 	struct pctl_pool *pools = NULL;
 	struct checks cs = { NULL, 0, 0 };
@@ -289,11 +327,13 @@ int pctl_cmd_health(struct ctl *ctl, int argc, char **argv)
 			if (!parse_pct(optarg, &lim.warn_pct))
 				return health_usage("--warn takes a percentage 1..100, not '%s'",
 						    optarg);
+			given = true;
 			break;
 		case 'c':
 			if (!parse_pct(optarg, &lim.crit_pct))
 				return health_usage("--crit takes a percentage 1..100, not '%s'",
 						    optarg);
+			given = true;
 			break;
 		case 'j':
 			ctl->json = true;
@@ -315,6 +355,12 @@ int pctl_cmd_health(struct ctl *ctl, int argc, char **argv)
 			return health_usage("invalid name '%s'", only);
 	}
 
+	/* pools as pool-health-ntf judges them, unless told otherwise */
+	plim = lim;
+	if (!given) {
+		plim.warn_pct = module_pct("health_warn", lim.warn_pct);
+		plim.crit_pct = module_pct("health_crit", lim.crit_pct);
+	}
 	/* kernel regions and pools, when the module is there */
 	if (!pctl_nl_open(&ctl->nl)) {
 		err = pctl_region_dump(&ctl->nl, &regions, &nr);
@@ -344,7 +390,7 @@ int pctl_cmd_health(struct ctl *ctl, int argc, char **argv)
 		if (!c)
 			err = -ENOMEM;
 		else
-			check_pool(c, &pools[i], &lim);
+			check_pool(c, &pools[i], &plim);
 	}
 	if (!err)
 		err = scan_shm(&cs, only, &lim);

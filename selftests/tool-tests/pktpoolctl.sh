@@ -646,6 +646,25 @@ else
 	comment <"$tmp/py"
 	comment <"$tmp/health2.json"
 fi
+# pktpoolctl health judges a pool as pool-health-ntf does: by
+# health_warn and health_crit unless --warn/--crit say otherwise.
+"$CTL" set ctlt-health --limit 100 >/dev/null
+"$TESTCTL" hold ctlt-health 80 >/dev/null
+json_check "health --json: a pool at 80% of its limit is warn by health_warn" "
+c = [c for c in d['checks'] if c['kind'] == 'pool'][0]
+assert (c['level'], c['used'], c['of'], c['warn_pct'], c['crit_pct']) == ('warn', 80, 100, 80, 95), c
+" sh -c "\"$CTL\" health ctlt-health --json; [ \$? = 1 ]"
+echo 0 >"$hp/health_warn"
+json_check "health --json: with health_warn 0 the same pool is ok" "
+c = [c for c in d['checks'] if c['kind'] == 'pool'][0]
+assert (c['level'], c['warn_pct']) == ('ok', 0), c
+" "$CTL" health ctlt-health --json
+echo "$hw" >"$hp/health_warn"
+json_check "health --json: --warn and --crit override the module's thresholds" "
+c = [c for c in d['checks'] if c['kind'] == 'pool'][0]
+assert (c['level'], c['warn_pct'], c['crit_pct']) == ('critical', 50, 70), c
+" sh -c "\"$CTL\" health ctlt-health --warn 50 --crit 70 --json; [ \$? = 2 ]"
+"$TESTCTL" release ctlt-health >/dev/null
 "$CTL" destroy ctlt-health >/dev/null
 
 "$CTL" monitor --count 3 --timeout 20 >"$tmp/mon.txt" 2>&1 &
