@@ -167,7 +167,8 @@ struct pktpool_pool_list {
  * user_region_max_bytes (-EDQUOT). A region counts against them from
  * create until its memory is freed, after destroy if it is still mapped.
  * Creating or destroying a region, or attaching one for writing, needs a
- * file opened for writing (-EBADF).
+ * file opened for writing (-EBADF). A file opened read-only and attached
+ * for reading maps the region with PROT_READ and MAP_SHARED.
  */
 #define PKTPOOL_REGION_SLOT_MIN		64
 #define PKTPOOL_REGION_SLOT_MAX		65536	/* multiple of 64 between */
