@@ -473,7 +473,9 @@ static int pktpool_nl_class_get_dumpit(struct sk_buff *skb,
  * be in it; none is in it twice.
  *
  * cb->args[0]: the pool's id once found; cb->args[1]: the key to resume
- * from (kernel-internal, never sent).
+ * from (kernel-internal, never sent); cb->args[2] and [3]: the low and high
+ * half of the time the dump started, which every age is measured from, so
+ * that ages order the objects as seq does however many rounds it takes.
  */
 #define PKTPOOL_NL_OBJ_BATCH	16
 
@@ -582,6 +584,9 @@ static int pktpool_nl_pool_objects_dumpit(struct sk_buff *skb,
 			}
 			id = pool->id;
 			cb->args[0] = id;
+			now = ktime_get_ns();
+			cb->args[2] = lower_32_bits(now);
+			cb->args[3] = upper_32_bits(now);
 		} else {
 			pool = xa_load(&pktpool_pools, id);
 		}
@@ -591,7 +596,7 @@ static int pktpool_nl_pool_objects_dumpit(struct sk_buff *skb,
 		if (!n)
 			break;
 
-		now = ktime_get_ns();
+		now = (u64)cb->args[3] << 32 | (u32)cb->args[2];
 		for (i = 0; i < n; i++) {
 			err = pktpool_nl_fill_object(skb, cb, id, &batch[i],
 						     now);
