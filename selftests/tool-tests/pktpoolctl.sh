@@ -650,8 +650,9 @@ expect "show --objects of a pool without debug mode says so, exit 1" 1 \
 	"$CTL" show fw --objects
 check "show --objects of a pool without debug mode: the kernel's reason" \
 	has "$tmp/last" "^pktpoolctl: kernel says: pool is not in debug mode$"
-expect "show --objects of a missing pool: no such pool, at the name" 1 \
-	"^pktpoolctl: kernel says: no such pool \(attribute name\)$" \
+# The attribute is named from 6.2 or so: 6.1 sends no offset with a dump's end.
+expect "show --objects of a missing pool: the kernel's no such pool" 1 \
+	"^pktpoolctl: kernel says: no such pool( \(attribute name\))?$" \
 	"$CTL" show ctlt-none --objects
 check "show --objects of a missing pool names it" \
 	has "$tmp/last" "^pktpoolctl: no pool 'ctlt-none' \(see 'pktpoolctl list'\)$"
