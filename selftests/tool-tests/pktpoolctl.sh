@@ -643,6 +643,20 @@ for x in o:
     assert x['pid'] is None and x['tid'] is None and x['comm'] is None, x
 " "$CTL" show ctlt-dbg --objects --json
 "$TESTCTL" release ctlt-dbg 2 softirq >/dev/null
+# An interrupt handler: hard irq context, or on PREEMPT_RT its irq thread.
+"$TESTCTL" hold ctlt-dbg 1 irq >/dev/null
+if uname -v | grep -q PREEMPT_RT; then
+	json_check "show --objects --json: an irq thread (PREEMPT_RT) is named as a task" "
+x = d['objects'][-1]
+assert x['context'] == 'task' and x['comm'].startswith('irq/'), x
+" "$CTL" show ctlt-dbg --objects --json
+else
+	json_check "show --objects --json: an object from hard irq context names no task" "
+x = d['objects'][-1]
+assert x['context'] == 'hardirq' and x['pid'] is None, x
+" "$CTL" show ctlt-dbg --objects --json
+fi
+"$TESTCTL" release ctlt-dbg 1 irq >/dev/null
 expect "show --objects without CAP_NET_ADMIN says it needs it" 1 \
 	"^pktpoolctl: listing a pool's objects needs CAP_NET_ADMIN \(try as root\)$" \
 	"$NOCAP" "$CTL" show ctlt-dbg --objects
