@@ -11,9 +11,9 @@ Prints one JSON object: "first" (objects in the first read), "seqs" (every
 object's seq, in the order received) and "error" (the errno the dump ended
 with, 0 for a clean end). The attribute and command numbers come from the
 spec (the YAML file), as scripts/check-spec.py keeps the uapi header in
-step with it. The first read takes one 4 KiB skb of the dump: the kernel
-fills the next one only when asked, so a pool with a few hundred objects
-is still being dumped when CMD runs. Not a test by itself (not
+step with it. The first read takes one skb of the dump (8 KiB at most): the
+kernel fills the next one only when asked, so a pool with a few hundred
+objects is still being dumped when CMD runs. Not a test by itself (not
 executable): selftests/tool-tests/pktpoolctl.sh runs it.
 """
 import json
@@ -25,6 +25,9 @@ import sys
 import yaml
 
 NETLINK_GENERIC = 16
+# Every read takes at most this much; the kernel sizes a dump's skbs by the
+# largest read so far, so each holds a few dozen objects.
+BUF = 8192
 NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 0x1, 0x4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
@@ -83,10 +86,20 @@ def messages(buf):
 
 sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
 sock.bind((0, 0))
-request(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK,
+
+
+def read():
+    data, _, flags, _ = sock.recvmsg(BUF)
+    if flags & socket.MSG_TRUNC:
+        sys.exit(f"objects_dump: a message longer than {BUF} bytes")
+    return data
+
+
+# No ack asked for: the reply is the only answer, one read.
+request(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0,
         attr(CTRL_ATTR_FAMILY_NAME, b"pktpool\0"), 1)
 family = None
-for mtype, _, payload in messages(sock.recv(65536)):
+for mtype, _, payload in messages(read()):
     if mtype == NLMSG_ERROR:
         err = struct.unpack_from("i", payload)[0]
         if err:
@@ -102,7 +115,7 @@ request(sock, family, CMD_OBJECTS, NLM_F_DUMP,
         attr(A_POOL_NAME, pool.encode() + b"\0"), 2)
 seqs, first, error, done = [], None, None, False
 while not done:
-    buf = sock.recv(4096)
+    buf = read()
     for mtype, _, payload in messages(buf):
         if mtype in (NLMSG_DONE, NLMSG_ERROR):
             error = -struct.unpack_from("i", payload)[0]

@@ -704,7 +704,9 @@ else
 fi
 # A dump still being read while objects come and go, and the pool goes.
 DUMP="selftests/tool-tests/objects_dump.py Documentation/netlink/specs/pktpool.yaml"
-"$TESTCTL" hold ctlt-dbg 300 >/dev/null
+"$CTL" set ctlt-dbg --limit 1000 >/dev/null
+expect "pktpool_testctl holds 300 objects of ctlt-dbg" 0 "^held 300$" \
+	"$TESTCTL" hold ctlt-dbg 300
 # shellcheck disable=SC2086
 json_check "a dump read while 100 more objects are allocated ends cleanly, no object twice" "
 assert d['error'] == 0, d
@@ -721,6 +723,8 @@ assert len(d['seqs']) == len(set(d['seqs'])), d
 " "$PY" $DUMP ctlt-dbg -- sh -c "\"$TESTCTL\" release ctlt-dbg && \"$CTL\" destroy ctlt-dbg"
 expect "the destroyed pool is gone" 1 "^pktpoolctl: no pool 'ctlt-dbg'" \
 	"$CTL" show ctlt-dbg --objects
+"$TESTCTL" release ctlt-dbg >/dev/null 2>&1	# only if the test above failed
+"$CTL" destroy ctlt-dbg >/dev/null 2>&1
 
 # --- the netlink family's answers to bad requests ---------------------------
 
