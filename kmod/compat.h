@@ -15,6 +15,7 @@
 #include <linux/printk.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
+#include <net/genetlink.h>
 
 #ifndef PKTPOOL_HAVE_VM_FLAGS_SET
 /* 6.3 made vma->vm_flags read-only and added these to change it. */
@@ -81,6 +82,18 @@ static inline void shrinker_free(struct shrinker *shrinker)
 		unregister_shrinker(shrinker);
 	kfree(s);
 }
+#endif
+
+/*
+ * The attributes genetlink parsed for a dump, by its op's policy: 6.6 (or
+ * so) moved them into a struct genl_info, genl_info_dump(cb)->attrs;
+ * before, genl_dumpit_info(cb)->attrs. No newer name fits both, hence a
+ * pktpool one.
+ */
+#ifdef PKTPOOL_HAVE_GENL_INFO_DUMP
+#define pktpool_genl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define pktpool_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
 #endif /* _PKTPOOL_COMPAT_H */

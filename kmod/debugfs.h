@@ -7,6 +7,7 @@
 
 extern atomic_t pktpool_fail_slab;
 extern atomic_t pktpool_fail_region;
+extern atomic_t pktpool_fail_record;
 
 void pktpool_debugfs_init(void);
 void pktpool_debugfs_exit(void);
@@ -30,6 +31,17 @@ static inline bool pktpool_fault_region(void)
 {
 	return unlikely(atomic_read(&pktpool_fail_region)) &&
 	       atomic_add_unless(&pktpool_fail_region, -1, 0);
+}
+
+/*
+ * As above for /sys/kernel/debug/pktpool/fail_record: each record a debug
+ * pool would allocate for an object consumes one and fails, so that the
+ * allocation fails as under memory pressure.
+ */
+static inline bool pktpool_fault_record(void)
+{
+	return unlikely(atomic_read(&pktpool_fail_record)) &&
+	       atomic_add_unless(&pktpool_fail_record, -1, 0);
 }
 
 #endif /* _PKTPOOL_DEBUGFS_H */

@@ -9,6 +9,7 @@
 #include "class.h"
 #include "debugfs.h"
 #include "netlink.h"
+#include "objects.h"
 #include "pool.h"
 #include "reclaim.h"
 #include "region.h"
@@ -20,6 +21,9 @@ static int __init pktpool_init(void)
 	err = pktpool_class_init();
 	if (err)
 		return err;
+	err = pktpool_objects_init();
+	if (err)
+		goto err_objects;
 	pktpool_debugfs_init();
 	/* Before any pool exists: creating one sends a notification. */
 	err = pktpool_netlink_init();
@@ -49,6 +53,8 @@ err_pool:
 	pktpool_netlink_exit();
 err_netlink:
 	pktpool_debugfs_exit();
+	pktpool_objects_exit();
+err_objects:
 	pktpool_class_exit();
 	return err;
 }
@@ -61,6 +67,7 @@ static void __exit pktpool_exit(void)
 	pktpool_pool_exit();
 	pktpool_netlink_exit();
 	pktpool_debugfs_exit();
+	pktpool_objects_exit();
 	pktpool_class_exit();
 }
 

@@ -2,7 +2,8 @@
 /*
  * The "pktpool" generic netlink family, as described by
  * Documentation/netlink/specs/pktpool.yaml: pool, region and class
- * get/dump, pool-set, and notifications to the "monitor" group.
+ * get/dump, pool-set, a debug pool's objects (pool-objects-get), and
+ * notifications to the "monitor" group.
  *
  * Notifications about limits and reserves start on allocation paths, in
  * any context, so they only mark the pool and kick a work item; the work
@@ -11,13 +12,19 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kallsyms.h>
+#include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
 
 #include "class.h"
 #include "health.h"
+#include "compat.h"
 #include "netlink.h"
+#include "objects.h"
 #include "pool.h"
 #include "region.h"
 
@@ -472,6 +479,157 @@ static int pktpool_nl_class_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+/*
+ * pool-objects-get: a debug pool's records, one message per object, in
+ * the order of pool->objs (by address; userspace sorts by seq). Records
+ * are copied a batch at a time under the xarray's lock (pktpool_obj_copy())
+ * with the pool looked up again by id under pktpool_pools_lock, so a pool
+ * destroyed meanwhile just ends the dump; the symbols are formatted with
+ * no lock held. Objects allocated or freed during the dump may or may not
+ * be in it; none is in it twice.
+ *
+ * cb->args[0]: the pool's id once found; cb->args[1]: the key to resume
+ * from (kernel-internal, never sent); cb->args[2] and [3]: the low and high
+ * half of the time the dump started, which every age is measured from, so
+ * that ages order the objects as seq does however many rounds it takes.
+ */
+#define PKTPOOL_NL_OBJ_BATCH	16
+
+static int pktpool_nl_fill_object(struct sk_buff *skb,
+				  struct netlink_callback *cb, u32 pool_id,
+				  const struct pktpool_obj_info *o, u64 now)
+{
+	const int pad = PKTPOOL_A_OBJECT_PAD;
+	char site[KSYM_SYMBOL_LEN];
+	struct nlattr *nest;
+	void *hdr;
+
+	/*
+	 * %pB: site is a return address (it may follow a call that never
+	 * returns). A symbol that no longer resolves (its module is gone)
+	 * would print as a raw address: shown as "?" instead.
+	 */
+	snprintf(site, sizeof(site), "%pB", (void *)o->site);
+	if (!strncmp(site, "0x", 2))
+		strscpy(site, "?", sizeof(site));
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pktpool_genl_family, NLM_F_MULTI,
+			  PKTPOOL_CMD_POOL_OBJECTS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PKTPOOL_A_POOL_ID, pool_id))
+		goto cancel;
+	nest = nla_nest_start(skb, PKTPOOL_A_POOL_OBJECT);
+	if (!nest)
+		goto cancel;
+	if (pktpool_nl_put_u64(skb, PKTPOOL_A_OBJECT_SEQ, o->seq, pad) ||
+	    nla_put_string(skb, PKTPOOL_A_OBJECT_SITE, site) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_OBJECT_AGE_MS,
+			       div_u64(now > o->time_ns ? now - o->time_ns : 0,
+				       NSEC_PER_MSEC), pad) ||
+	    nla_put_u32(skb, PKTPOOL_A_OBJECT_CONTEXT, o->ctx))
+		goto cancel;
+	if (o->ctx == PKTPOOL_OBJ_CTX_TASK &&
+	    (nla_put_u32(skb, PKTPOOL_A_OBJECT_PID, o->pid) ||
+	     nla_put_u32(skb, PKTPOOL_A_OBJECT_TID, o->tid) ||
+	     nla_put_string(skb, PKTPOOL_A_OBJECT_COMM, o->comm)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* The first round: which pool, and may it be dumped. */
+static struct pktpool *pktpool_nl_objects_pool(struct netlink_callback *cb)
+{
+	struct nlattr **tb = pktpool_genl_dump_attrs(cb);
+	struct pktpool *pool;
+	u32 id = 0;
+
+	if (tb[PKTPOOL_A_POOL_ID] && tb[PKTPOOL_A_POOL_NAME]) {
+		NL_SET_ERR_MSG(cb->extack, "give a pool id or a name, not both");
+		return ERR_PTR(-EINVAL);
+	}
+	if (tb[PKTPOOL_A_POOL_ID]) {
+		id = nla_get_u32(tb[PKTPOOL_A_POOL_ID]);
+	} else if (!tb[PKTPOOL_A_POOL_NAME]) {
+		NL_SET_ERR_MSG(cb->extack, "a pool id or name is required");
+		return ERR_PTR(-EINVAL);
+	}
+	pool = pktpool_find_locked(id, id ? NULL :
+				   nla_data(tb[PKTPOOL_A_POOL_NAME]));
+	if (!pool) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, tb[PKTPOOL_A_POOL_ID] ?:
+				    tb[PKTPOOL_A_POOL_NAME], "no such pool");
+		return ERR_PTR(-ENOENT);
+	}
+	if (!pool->debug) {
+		NL_SET_ERR_MSG(cb->extack, "pool is not in debug mode");
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	return pool;
+}
+
+static int pktpool_nl_pool_objects_dumpit(struct sk_buff *skb,
+					  struct netlink_callback *cb)
+{
+	struct pktpool_obj_info *batch;
+	unsigned long next = cb->args[1];
+	unsigned int n, i;
+	struct pktpool *pool;
+	u32 id = cb->args[0];
+	int err = 0;
+	u64 now;
+
+	batch = kmalloc_array(PKTPOOL_NL_OBJ_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+	for (;;) {
+		mutex_lock(&pktpool_pools_lock);
+		if (!id) {
+			pool = pktpool_nl_objects_pool(cb);
+			if (IS_ERR(pool)) {
+				mutex_unlock(&pktpool_pools_lock);
+				err = PTR_ERR(pool);
+				break;
+			}
+			id = pool->id;
+			cb->args[0] = id;
+			now = ktime_get_ns();
+			cb->args[2] = lower_32_bits(now);
+			cb->args[3] = upper_32_bits(now);
+		} else {
+			pool = xa_load(&pktpool_pools, id);
+		}
+		n = pool ? pktpool_obj_copy(pool, &next, batch,
+					    PKTPOOL_NL_OBJ_BATCH) : 0;
+		mutex_unlock(&pktpool_pools_lock);
+		if (!n)
+			break;
+
+		now = (u64)cb->args[3] << 32 | (u32)cb->args[2];
+		for (i = 0; i < n; i++) {
+			err = pktpool_nl_fill_object(skb, cb, id, &batch[i],
+						     now);
+			if (err)
+				break;
+			cb->args[1] = batch[i].key + 1;
+		}
+		/* This skb is full: the next round starts at what did not fit. */
+		if (err)
+			break;
+	}
+	kfree(batch);
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
+}
+
 static const struct genl_ops pktpool_nl_ops[] = {
 	{
 		.cmd = PKTPOOL_CMD_POOL_GET,
@@ -497,6 +655,14 @@ static const struct genl_ops pktpool_nl_ops[] = {
 	{
 		.cmd = PKTPOOL_CMD_CLASS_GET,
 		.dumpit = pktpool_nl_class_get_dumpit,
+	},
+	{
+		.cmd = PKTPOOL_CMD_POOL_OBJECTS_GET,
+		.dumpit = pktpool_nl_pool_objects_dumpit,
+		.policy = pktpool_nl_pool_policy,
+		.maxattr = PKTPOOL_A_POOL_MAX,
+		/* Kernel symbols, and where every task allocates. */
+		.flags = GENL_ADMIN_PERM,
 	},
 };
 

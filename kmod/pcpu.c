@@ -78,6 +78,7 @@
 #include "debugfs.h"
 #include "health.h"
 #include "netlink.h"
+#include "objects.h"
 #include "pool.h"
 #include "trace.h"
 
@@ -664,49 +665,13 @@ static __always_inline void __pktpool_free(struct pktpool *pool, void *obj)
 	pktpool_free_slow(pool, obj);
 }
 
-/* Debug mode: every object out is recorded, by address, in pool->objs. */
-static unsigned long pktpool_obj_key(const void *obj)
-{
-	return (unsigned long)obj >> 3;	/* objects are 8-byte aligned */
-}
-
-static noinline bool pktpool_track(struct pktpool *pool, void *obj)
-{
-	unsigned long flags;
-	int err;
-
-	xa_lock_irqsave(&pool->objs, flags);
-	err = __xa_insert(&pool->objs, pktpool_obj_key(obj), obj,
-			  GFP_ATOMIC | __GFP_NOWARN);
-	xa_unlock_irqrestore(&pool->objs, flags);
-	if (err == -EBUSY)
-		pr_err("pool %s: slab handed out %p twice\n", pool->name, obj);
-	return !err;
-}
-
-static noinline bool pktpool_untrack(struct pktpool *pool, void *obj)
-{
-	unsigned long flags;
-	void *old;
-
-	xa_lock_irqsave(&pool->objs, flags);
-	old = __xa_cmpxchg(&pool->objs, pktpool_obj_key(obj), obj, NULL, 0);
-	xa_unlock_irqrestore(&pool->objs, flags);
-	if (old == obj)
-		return true;
-
-	atomic_long_inc(&pool->bad_frees);
-	pr_warn_ratelimited("pool %s: free of %p, which it does not have out: ignored\n",
-			    pool->name, obj);
-	return false;
-}
-
 static noinline void *pktpool_alloc_debug(struct pktpool *pool, gfp_t gfp,
 					  unsigned long ip)
 {
 	void *obj = __pktpool_alloc(pool, gfp, ip);
 
-	if (obj && !pktpool_track(pool, obj)) {
+	/* Debug mode: every object out has a record, see objects.c. */
+	if (obj && !pktpool_obj_track(pool, obj, gfp, ip)) {
 		__pktpool_free(pool, obj);
 		pktpool_count(pool, PKTPOOL_STAT_FAIL_NOMEM, 1);
 		return NULL;
@@ -807,7 +772,7 @@ static __always_inline void pktpool_free_ip(struct pktpool *pool, void *obj,
 			pktpool_free_ring(pool, obj);
 			return;
 		}
-		if (!pktpool_untrack(pool, obj))
+		if (!pktpool_obj_untrack(pool, obj))
 			return;
 	}
 	trace_pktpool_free(pool, obj, ip);

@@ -18,6 +18,7 @@
 #include "region.h"
 #include "ring.h"
 #include "netlink.h"
+#include "objects.h"
 #include "pool.h"
 #include "trace.h"
 
@@ -257,7 +258,7 @@ static void pktpool_free_pool(struct pktpool *pool)
 	pktpool_pool_unbind_region(pool);
 	pktpool_reserve_resize(pool, 0);	/* shrinking cannot fail */
 	pktpool_pcpu_exit(pool);
-	xa_destroy(&pool->objs);
+	pktpool_obj_forget_all(pool);
 	kfree(pool);
 }
 

@@ -49,7 +49,8 @@ struct pktpool {
 	void **reserve;
 	unsigned int reserve_count;
 	unsigned int reserve_target;
-	struct xarray objs;	/* debug: objects out, by address */
+	struct xarray objs;	/* debug: records of objects out, objects.c */
+	atomic64_t obj_seq;	/* debug: allocations numbered, from 1 */
 
 	/* The shrinker's view, under pktpool_pools_lock (see reclaim.c). */
 	unsigned long shrink_allocs;	/* allocations when it last looked */

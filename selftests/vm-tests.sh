@@ -501,7 +501,11 @@ if insmod "$KO" debug=1 >"$tmp/out" 2>&1; then
 	check "bad frees are reported in the kernel log" test "$now" -gt "$warns"
 	run_tap "$ST/pktpool_alloc_test" "pktpool_alloc_test(debug=1)"
 	check "rmmod pktpool_test (debug=1)" rmmod pktpool_test
+	check "debug=1: every object record went with its object" \
+		grep -qx 0 /sys/kernel/debug/pktpool/object_records
 	check "rmmod pktpool (debug=1)" rmmod pktpool
+	check "debug=1: no object record left at unload" \
+		expect_fail sh -c "dmesg | grep -q 'object records left at unload'"
 	check "no pktpool cache left after debug=1" nothing_loaded
 else
 	comment <"$tmp/out"

@@ -26,6 +26,8 @@ static void usage(FILE *f)
 		"  version                       ABI version, features, size classes, netlink family\n"
 		"  list                          all pools, one per line\n"
 		"  show NAME|ID                  configuration and statistics of a pool\n"
+		"  show NAME|ID --objects        a debug pool's objects out: allocation site,\n"
+		"                                age, task (needs CAP_NET_ADMIN)\n"
 		"  class list                    size classes with the memory pktpool holds in each\n"
 		"  region list                   all regions\n"
 		"  region show NAME|ID [--objects]\n"

@@ -10,6 +10,7 @@
  *   pktpoolctl_out.c      units, aligned tables, the JSON writer
  *   pktpoolctl_pool.c     version, list, show, create, destroy, set,
  *                         reset-stats
+ *   pktpoolctl_objects.c  show --objects: what a debug pool has out
  *   pktpoolctl_region.c   region list/show/create/destroy, class list
  *   pktpoolctl_watch.c    watch: a live, sorted view with rates
  *   pktpoolctl_monitor.c  monitor: notifications as they arrive
@@ -133,6 +134,21 @@ struct pctl_class {
 	__u64 in_use;
 };
 
+/*
+ * One object a debug pool has out (pool-objects-get); have has bit N set
+ * for PKTPOOL_A_OBJECT_N. site is cut to fit.
+ */
+struct pctl_object {
+	uint64_t have;
+	__u64 seq;
+	__u64 age_ms;
+	__u32 context;		/* PKTPOOL_OBJ_CTX_*, 0 if not sent */
+	__u32 pid;
+	__u32 tid;
+	char comm[16];
+	char site[256];
+};
+
 /* How to read an attribute set into a record and write it as JSON. */
 enum pctl_type { PCTL_U32, PCTL_S32, PCTL_U64, PCTL_STR };
 
@@ -214,6 +230,8 @@ int pctl_region_dump(struct pctl_nl *nl, struct pctl_region **regions,
 		     size_t *nr);
 int pctl_class_dump(struct pctl_nl *nl, struct pctl_class **classes,
 		    size_t *nr);
+int pctl_pool_objects_dump(struct pctl_nl *nl, const struct pctl_ref *ref,
+			   struct pctl_object **objs, size_t *nr);
 const char *pctl_cmd_name(__u8 cmd);
 
 /* pktpoolctl_why.c: the one rule a refused request broke, or NULL */
@@ -232,7 +250,7 @@ enum pctl_op {
 	PCTL_OP_SHOW, PCTL_OP_CREATE, PCTL_OP_DESTROY, PCTL_OP_SET,
 	PCTL_OP_REGION_LIST, PCTL_OP_REGION_SHOW, PCTL_OP_REGION_CREATE,
 	PCTL_OP_REGION_DESTROY, PCTL_OP_CLASS_LIST, PCTL_OP_MONITOR,
-	PCTL_OP_RESET_STATS,
+	PCTL_OP_RESET_STATS, PCTL_OP_OBJECTS,
 };
 int pctl_report(struct ctl *ctl, enum pctl_op op, const struct pctl_ref *ref,
 		int err);
@@ -317,6 +335,9 @@ int pctl_cmd_class(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_watch(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_monitor(struct ctl *ctl, int argc, char **argv);
 int pctl_cmd_apply(struct ctl *ctl, int argc, char **argv);
+
+/* pktpoolctl_objects.c: show NAME|ID --objects */
+int pctl_show_objects(struct ctl *ctl, const struct pctl_ref *ref);
 
 /* Shared by the commands: pktpoolctl.c, then pktpoolctl_pool.c. */
 int pctl_simple_args(struct ctl *ctl, int argc, char **argv, int nargs,

@@ -59,6 +59,8 @@ static const struct {
 	[PCTL_OP_MONITOR] = { "listening for notifications", NULL, NULL },
 	[PCTL_OP_RESET_STATS] = { "resetting the statistics of pool",
 				  "resetting statistics", "pool" },
+	[PCTL_OP_OBJECTS] = { "listing the objects of pool",
+			      "listing a pool's objects", "pool" },
 };
 
 /* Pool and region names are [a-z0-9_-], so no quoting trouble below. */
@@ -191,6 +193,12 @@ range:
 		pctl_err("the pktpool module is older than this tool and refused a request it does not know");
 		return;
 	case -EOPNOTSUPP:
+		/* The kernel explains a pool without records; an old one cannot. */
+		if (op == PCTL_OP_OBJECTS && ctl->nl.ext_msg[0]) {
+			pctl_err("pool %s does not record its objects: only a debug pool does (create it with --debug, or load pktpool.ko with debug=1)",
+				 what);
+			return;
+		}
 		if (op != PCTL_OP_OPEN) {
 			pctl_err("%s: the pktpool module does not support this request (older module?)",
 				 ops[op].verb);

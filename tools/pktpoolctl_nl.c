@@ -126,6 +126,7 @@ static const char *const cmd_names[] = {
 	[PKTPOOL_CMD_REGION_ATTACH_NTF] = "region-attach-ntf",
 	[PKTPOOL_CMD_REGION_DETACH_NTF] = "region-detach-ntf",
 	[PKTPOOL_CMD_POOL_HEALTH_NTF] = "pool-health-ntf",
+	[PKTPOOL_CMD_POOL_OBJECTS_GET] = "pool-objects-get",
 };
 
 /* The spec's name of a command, NULL for one this tool does not know. */
@@ -576,4 +577,103 @@ int pctl_class_dump(struct pctl_nl *nl, struct pctl_class **classes,
 {
 	return dump_all(nl, PKTPOOL_CMD_CLASS_GET, &pctl_class_attrs,
 			sizeof(**classes), (void **)classes, nr);
+}
+
+/* pool-objects-get: one object per message, nested in PKTPOOL_A_POOL_OBJECT. */
+
+struct objects {
+	struct pctl_object *objs;
+	size_t nr;
+	size_t cap;
+};
+
+static void parse_object(const struct nlattr *nest, struct pctl_object *o)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest) {
+		__u16 type = mnl_attr_get_type(a);
+
+		switch (type) {
+		case PKTPOOL_A_OBJECT_SEQ:
+		case PKTPOOL_A_OBJECT_AGE_MS:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				continue;
+			*(type == PKTPOOL_A_OBJECT_SEQ ? &o->seq : &o->age_ms) =
+				mnl_attr_get_u64(a);
+			break;
+		case PKTPOOL_A_OBJECT_CONTEXT:
+		case PKTPOOL_A_OBJECT_PID:
+		case PKTPOOL_A_OBJECT_TID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				continue;
+			*(type == PKTPOOL_A_OBJECT_CONTEXT ? &o->context :
+			  type == PKTPOOL_A_OBJECT_PID ? &o->pid : &o->tid) =
+				mnl_attr_get_u32(a);
+			break;
+		case PKTPOOL_A_OBJECT_SITE:
+		case PKTPOOL_A_OBJECT_COMM:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+				continue;
+			if (type == PKTPOOL_A_OBJECT_SITE)
+				snprintf(o->site, sizeof(o->site), "%s",
+					 mnl_attr_get_str(a));
+			else
+				snprintf(o->comm, sizeof(o->comm), "%s",
+					 mnl_attr_get_str(a));
+			break;
+		default:
+			continue;	/* a newer module's */
+		}
+		o->have |= 1ULL << type;
+	}
+}
+
+static int objects_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct objects *c = data;
+	const struct nlattr *attr;
+	struct pctl_object *tmp;
+
+	if (g->cmd != PKTPOOL_CMD_POOL_OBJECTS_GET)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
+		if (mnl_attr_get_type(attr) != PKTPOOL_A_POOL_OBJECT ||
+		    mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			continue;
+		if (c->nr == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 64;
+			tmp = realloc(c->objs, c->cap * sizeof(*tmp));
+			if (!tmp) {
+				errno = ENOMEM;
+				return MNL_CB_ERROR;
+			}
+			c->objs = tmp;
+		}
+		memset(&c->objs[c->nr], 0, sizeof(c->objs[c->nr]));
+		parse_object(attr, &c->objs[c->nr++]);
+	}
+	return MNL_CB_OK;
+}
+
+int pctl_pool_objects_dump(struct pctl_nl *nl, const struct pctl_ref *ref,
+			   struct pctl_object **objs, size_t *nr)
+{
+	struct objects c = { NULL, 0, 0 };
+	char req[PCTL_REQ_SIZE];
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = nl_req(nl, req, nl->family, PKTPOOL_CMD_POOL_OBJECTS_GET,
+		     PKTPOOL_GENL_VERSION, NLM_F_DUMP);
+	put_ref(nlh, PKTPOOL_A_POOL_ID, PKTPOOL_A_POOL_NAME, ref);
+	err = nl_run(nl, nlh, objects_cb, &c);
+	if (err) {
+		free(c.objs);
+		return err;
+	}
+	*objs = c.objs;
+	*nr = c.nr;
+	return 0;
 }

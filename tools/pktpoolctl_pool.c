@@ -313,19 +313,47 @@ void pctl_print_pool(const struct pctl_pool *p)
 	pctl_kv("memory:", buf);
 }
 
+#define SHOW_SYNOPSIS	"show NAME|ID [--objects] [--json]"
+
 int pctl_cmd_show(struct ctl *ctl, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "objects", no_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct pctl_pool pool;
 	struct pctl_ref ref;
 	struct pctl_json j;
-	int err;
+	bool objects = false;
+	int opt, err;
 
-	err = pctl_simple_args(ctl, argc, argv, 1, "show NAME|ID [--json]");
-	if (err)
-		return err;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			ctl->json = true;
+			break;
+		case 'o':
+			objects = true;
+			break;
+		case 'h':
+			printf("Usage: %s %s\n", pctl_prog, SHOW_SYNOPSIS);
+			return -1;
+		default:
+			return pctl_usage_error("usage: %s %s", pctl_prog,
+						SHOW_SYNOPSIS);
+		}
+	}
+	if (argc - optind != 1)
+		return pctl_usage_error("usage: %s %s", pctl_prog,
+					SHOW_SYNOPSIS);
 	err = pctl_parse_ref(argv[optind], "pool", &ref);
 	if (err)
 		return err;
+	if (objects)
+		return pctl_show_objects(ctl, &ref);
 	err = pctl_open_nl(ctl);
 	if (err)
 		return err;

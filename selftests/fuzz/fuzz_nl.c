@@ -146,6 +146,7 @@ void fz_op_nl_send(void)
 	static const uint8_t cmds[] = {
 		PKTPOOL_CMD_POOL_GET, PKTPOOL_CMD_POOL_SET,
 		PKTPOOL_CMD_REGION_GET, PKTPOOL_CMD_CLASS_GET,
+		PKTPOOL_CMD_POOL_OBJECTS_GET,
 	};
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
 	struct nlmsghdr *h = (struct nlmsghdr *)fz_nlbuf;
@@ -173,7 +174,8 @@ void fz_op_nl_send(void)
 	}
 	h->nlmsg_seq = ++fz_nl_seq;
 	g = NLMSG_DATA(h);
-	g->cmd = fz_chance(90) ? cmds[fz_below(4)] : (uint8_t)fz_below(16);
+	g->cmd = fz_chance(90) ? cmds[fz_below(sizeof(cmds))] :
+		 (uint8_t)fz_below(16);
 	g->version = fz_chance(90) ? PKTPOOL_GENL_VERSION : (uint8_t)fz_rnd();
 	if (fz_chance(3)) {
 		g->reserved = (uint16_t)fz_rnd();

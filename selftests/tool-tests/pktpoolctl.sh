@@ -711,6 +711,145 @@ expect "monitor --timeout alone ends quietly, exit 0" 0 "" \
 	"$CTL" monitor --timeout 1
 check "monitor --timeout alone printed nothing" test ! -s "$tmp/last"
 
+# --- the objects a debug pool has out ---------------------------------------
+
+# records: debugfs's count of object records in every pool ("" without it).
+records() {
+	cat /sys/kernel/debug/pktpool/object_records 2>/dev/null
+}
+# SITE: a function of pktpool_test.ko as the kernel prints symbols.
+# (The compiler may have renamed it: .isra.0, .constprop.0.)
+SITE='^pktpool_test_[a-z0-9_.]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[pktpool_test( [0-9a-f]+)?\]$'
+
+base_records=$(records)
+"$CTL" create ctlt-dbg --size 64 --limit 100 --debug >/dev/null
+# Two batches from two processes: the first three are the older ones.
+"$TESTCTL" hold ctlt-dbg 3 >/dev/null &
+hold1=$!
+wait "$hold1"
+"$TESTCTL" hold ctlt-dbg 2 >/dev/null &
+hold2=$!
+wait "$hold2"
+json_check "show --objects --json: each held object, its site in pktpool_test.ko, the holding process" "
+import re
+assert d['name'] == 'ctlt-dbg' and is_int(d['id']), d
+o = d['objects']
+assert len(o) == 5, o
+assert [list(x) for x in o] == [['seq', 'site', 'age_ms', 'context', 'pid', 'tid', 'comm']] * 5, o
+assert [x['seq'] for x in o] == sorted(x['seq'] for x in o) and len(set(x['seq'] for x in o)) == 5, o
+for x in o:
+    assert re.match(r'$SITE', x['site']), x
+    assert x['context'] == 'task' and x['comm'] == 'pktpool_testctl', x
+    assert is_int(x['age_ms']) and x['age_ms'] >= 0, x
+assert [x['pid'] for x in o] == [$hold1] * 3 + [$hold2] * 2, o
+assert [x['tid'] for x in o] == [x['pid'] for x in o], o
+ages = [x['age_ms'] for x in o]
+assert ages == sorted(ages, reverse=True), ages
+" "$CTL" show ctlt-dbg --objects --json
+expect "show --objects: a table of the objects, oldest first" 0 \
+	"^ *[0-9]+ +[0-9]+\.[0-9]{3}s +$hold1 +pktpool_testctl +pktpool_test_[a-z0-9_.]+\+0x" \
+	"$CTL" show ctlt-dbg --objects
+check "show --objects: the heading counts them" \
+	has "$tmp/last" "^pool 'ctlt-dbg' \(id [0-9]+\): 5 objects out, oldest first$" \
+	"^ *SEQ +AGE +PID +COMM +SITE$"
+if [ -n "$base_records" ]; then
+	check "debugfs object_records counts one record per object out" \
+		test "$(records)" -eq $((base_records + 5))
+else
+	skip "debugfs object_records counts one record per object out" "no debugfs"
+fi
+"$TESTCTL" hold ctlt-dbg 2 softirq >/dev/null
+json_check "show --objects --json: objects from softirq context name no task" "
+o = d['objects'][-2:]
+assert len(d['objects']) == 7, d
+for x in o:
+    assert x['context'] == 'softirq', x
+    assert x['pid'] is None and x['tid'] is None and x['comm'] is None, x
+" "$CTL" show ctlt-dbg --objects --json
+"$TESTCTL" release ctlt-dbg 2 softirq >/dev/null
+# An interrupt handler: hard irq context, or on PREEMPT_RT its irq thread.
+"$TESTCTL" hold ctlt-dbg 1 irq >/dev/null
+if uname -v | grep -q PREEMPT_RT; then
+	json_check "show --objects --json: an irq thread (PREEMPT_RT) is named as a task" "
+x = d['objects'][-1]
+assert x['context'] == 'task' and x['comm'].startswith('irq/'), x
+" "$CTL" show ctlt-dbg --objects --json
+else
+	json_check "show --objects --json: an object from hard irq context names no task" "
+x = d['objects'][-1]
+assert x['context'] == 'hardirq' and x['pid'] is None, x
+" "$CTL" show ctlt-dbg --objects --json
+fi
+"$TESTCTL" release ctlt-dbg 1 irq >/dev/null
+expect "show --objects without CAP_NET_ADMIN says it needs it" 1 \
+	"^pktpoolctl: listing a pool's objects needs CAP_NET_ADMIN \(try as root\)$" \
+	"$NOCAP" "$CTL" show ctlt-dbg --objects
+expect "show --objects of a pool without debug mode says so, exit 1" 1 \
+	"^pktpoolctl: pool 'fw' does not record its objects: only a debug pool does" \
+	"$CTL" show fw --objects
+check "show --objects of a pool without debug mode: the kernel's reason" \
+	has "$tmp/last" "^pktpoolctl: kernel says: pool is not in debug mode$"
+# The attribute is named from 6.2 or so: 6.1 sends no offset with a dump's end.
+expect "show --objects of a missing pool: the kernel's no such pool" 1 \
+	"^pktpoolctl: kernel says: no such pool( \(attribute name\))?$" \
+	"$CTL" show ctlt-none --objects
+check "show --objects of a missing pool names it" \
+	has "$tmp/last" "^pktpoolctl: no pool 'ctlt-none' \(see 'pktpoolctl list'\)$"
+# A record that cannot be allocated fails the allocation, counted as nomem.
+if [ -w /sys/kernel/debug/pktpool/fail_record ]; then
+	"$CTL" show ctlt-dbg --json >"$tmp/dbg.before"
+	echo 2 >/sys/kernel/debug/pktpool/fail_record
+	expect "with two record failures injected, 2 of 4 allocations succeed" 0 \
+		"^held 2$" "$TESTCTL" hold ctlt-dbg 4
+	json_check "failed records: fail_nomem +2, in_use +2, no record left over" "
+b = json.load(open('$tmp/dbg.before'))
+assert d['fail_nomem'] == b['fail_nomem'] + 2, (b, d)
+assert d['in_use'] == b['in_use'] + 2 == 7, (b, d)
+assert int(open('/sys/kernel/debug/pktpool/object_records').read()) == $base_records + 7
+" "$CTL" show ctlt-dbg --json
+else
+	skip "with two record failures injected, 2 of 4 allocations succeed" "no debugfs"
+	skip "failed records: fail_nomem +2, in_use +2, no record left over" "no debugfs"
+fi
+dbg_id=$("$CTL" list | awk '$2 == "ctlt-dbg" { print $1 }')
+json_check "show ID --objects --json: as many objects as in_use" "
+assert d['id'] == ${dbg_id:-0} and len(d['objects']) == json.load(open('$tmp/dbg.now'))['in_use'], d
+" sh -c "\"$CTL\" show ctlt-dbg --json >'$tmp/dbg.now' && \"$CTL\" show ${dbg_id:-0} --objects --json"
+"$TESTCTL" release ctlt-dbg >/dev/null
+expect "show --objects after the release: no objects out" 0 \
+	"^pool 'ctlt-dbg' \(id [0-9]+\): no objects out$" "$CTL" show ctlt-dbg --objects
+json_check "show --objects --json after the release: an empty list" "
+assert d['objects'] == [] and d['name'] == 'ctlt-dbg', d
+" "$CTL" show ctlt-dbg --objects --json
+if [ -n "$base_records" ]; then
+	check "every record is freed with its object" test "$(records)" -eq "$base_records"
+else
+	skip "every record is freed with its object" "no debugfs"
+fi
+# A dump still being read while objects come and go, and the pool goes.
+DUMP="selftests/tool-tests/objects_dump.py Documentation/netlink/specs/pktpool.yaml"
+"$CTL" set ctlt-dbg --limit 1000 >/dev/null
+expect "pktpool_testctl holds 300 objects of ctlt-dbg" 0 "^held 300$" \
+	"$TESTCTL" hold ctlt-dbg 300
+# shellcheck disable=SC2086
+json_check "a dump read while 100 more objects are allocated ends cleanly, no object twice" "
+assert d['error'] == 0, d
+assert 0 < d['first'] < 300, d
+# The 300 there throughout are each in it once; of the new, some may be.
+assert len(d['seqs']) == len(set(d['seqs'])), d
+assert 300 <= len(d['seqs']) <= 400, d
+" "$PY" $DUMP ctlt-dbg -- "$TESTCTL" hold ctlt-dbg 100
+# shellcheck disable=SC2086
+json_check "a dump read while the pool is emptied and destroyed ends cleanly" "
+assert d['error'] == 0, d
+assert 0 < d['first'] < 400 and len(d['seqs']) < 400, d
+assert len(d['seqs']) == len(set(d['seqs'])), d
+" "$PY" $DUMP ctlt-dbg -- sh -c "\"$TESTCTL\" release ctlt-dbg && \"$CTL\" destroy ctlt-dbg"
+expect "the destroyed pool is gone" 1 "^pktpoolctl: no pool 'ctlt-dbg'" \
+	"$CTL" show ctlt-dbg --objects
+"$TESTCTL" release ctlt-dbg >/dev/null 2>&1	# only if the test above failed
+"$CTL" destroy ctlt-dbg >/dev/null 2>&1
+
 # --- the netlink family's answers to bad requests ---------------------------
 
 "$CTL" create ctlt-nl --size 64 --limit 100 >/dev/null

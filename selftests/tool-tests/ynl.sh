@@ -17,6 +17,7 @@ set -u
 
 CTL=${PKTPOOLCTL:-build/tools/pktpoolctl}
 NOCAP=build/selftests/pktpool_nocap
+TESTCTL=build/selftests/pktpool_testctl
 YNL_DIR=${YNL_DIR:-build/ynl/tools/net/ynl}
 SPEC=Documentation/netlink/specs/pktpool.yaml
 SCHEMA=build/ynl/Documentation/netlink/genetlink-c.yaml
@@ -31,6 +32,7 @@ tmp=$(mktemp -d /tmp/ynl-tests.XXXXXX)
 . "$(dirname "$0")/../tap.sh"
 
 cleanup() {
+	"$TESTCTL" release ynlt-a >/dev/null 2>&1
 	"$CTL" destroy ynlt-a >/dev/null 2>&1
 	"$CTL" region destroy ynlt-r >/dev/null 2>&1
 	rm -rf "$tmp"
@@ -219,6 +221,22 @@ assert att[0]["name"] == "ynlt-r2" and det[0]["name"] == "ynlt-r2", y
 assert att[0]["access"] == ["read", "write"], att
 assert att[0]["pid"] == det[0]["pid"] > 0, y
 '
+
+# pool-objects-get: the nested object set, and the context enum by name.
+"$TESTCTL" hold ynlt-a 2 >/dev/null
+ynl --dump pool-objects-get --json '{"name": "ynlt-a"}' >"$tmp/ynl-objs" \
+	2>"$tmp/err" || comment <"$tmp/err"
+"$CTL" show ynlt-a --objects --json >"$tmp/ctl-objs"
+check "YNL pool-objects-get dump matches pktpoolctl show --objects --json" \
+	compare "$tmp/ynl-objs" "$tmp/ctl-objs" '
+assert len(y) == 2 and len(c["objects"]) == 2, (y, c)
+objs = sorted((m["object"] for m in y), key=lambda o: o["seq"])
+for o, p in zip(objs, c["objects"]):
+    same(o, ctl(p), ["seq", "site", "pid", "tid", "comm", "context"])
+    assert o["context"] == "task" and o["comm"] == "pktpool_testctl", o
+assert all(m["id"] == c["id"] for m in y), y
+'
+"$TESTCTL" release ynlt-a >/dev/null
 
 expect "pktpoolctl region destroy ynlt-r" 0 "" "$CTL" region destroy ynlt-r
 expect "pktpoolctl destroy ynlt-a" 0 "" "$CTL" destroy ynlt-a

@@ -327,7 +327,8 @@ struct pktpool_region_info {
  * Documentation/netlink/specs/pktpool.yaml (scripts/check-spec.py keeps
  * the two in step). Notifications go to the "monitor" group. Reads and
  * the monitor group are open to every user, as ipcs and /proc/net/stat
- * are; the device mode only guards the ioctls and mmap.
+ * are; the device mode only guards the ioctls and mmap. pool-set and
+ * pool-objects-get (which shows kernel symbols) need CAP_NET_ADMIN.
  */
 #define PKTPOOL_GENL_NAME		"pktpool"
 #define PKTPOOL_GENL_VERSION		1
@@ -367,6 +368,7 @@ enum {
 	PKTPOOL_A_POOL_FAILS_SINCE,
 	PKTPOOL_A_POOL_PAD,
 	PKTPOOL_A_POOL_HEALTH,		/* u32: enum pktpool_health */
+	PKTPOOL_A_POOL_OBJECT,		/* nest of PKTPOOL_A_OBJECT_* */
 
 	__PKTPOOL_A_POOL_MAX,
 	PKTPOOL_A_POOL_MAX = (__PKTPOOL_A_POOL_MAX - 1)
@@ -409,6 +411,35 @@ enum {
 	PKTPOOL_A_CLASS_MAX = (__PKTPOOL_A_CLASS_MAX - 1)
 };
 
+/*
+ * One object a debug pool has out, in pool-objects-get (PKTPOOL_A_POOL_OBJECT).
+ * seq numbers the pool's allocations from 1 (an object's address is never
+ * shown); site is the caller of pktpool_alloc() and friends as the kernel
+ * prints symbols ("func+0x1c/0x80 [module]", "?" if it no longer
+ * resolves); pid, tid and comm (init namespace) only when context is
+ * PKTPOOL_OBJ_CTX_TASK.
+ */
+enum {
+	PKTPOOL_A_OBJECT_SEQ = 1,	/* u64 */
+	PKTPOOL_A_OBJECT_SITE,		/* string */
+	PKTPOOL_A_OBJECT_AGE_MS,	/* u64 */
+	PKTPOOL_A_OBJECT_CONTEXT,	/* u32, PKTPOOL_OBJ_CTX_* */
+	PKTPOOL_A_OBJECT_PID,		/* u32 */
+	PKTPOOL_A_OBJECT_TID,		/* u32 */
+	PKTPOOL_A_OBJECT_COMM,		/* string */
+	PKTPOOL_A_OBJECT_PAD,
+
+	__PKTPOOL_A_OBJECT_MAX,
+	PKTPOOL_A_OBJECT_MAX = (__PKTPOOL_A_OBJECT_MAX - 1)
+};
+
+/* Where an object was allocated (PKTPOOL_A_OBJECT_CONTEXT). */
+enum pktpool_obj_ctx {
+	PKTPOOL_OBJ_CTX_TASK = 1,	/* process context, a task named */
+	PKTPOOL_OBJ_CTX_SOFTIRQ,
+	PKTPOOL_OBJ_CTX_HARDIRQ,
+};
+
 enum {
 	PKTPOOL_CMD_POOL_GET = 1,
 	PKTPOOL_CMD_POOL_SET,
@@ -422,6 +453,7 @@ enum {
 	PKTPOOL_CMD_REGION_ATTACH_NTF,
 	PKTPOOL_CMD_REGION_DETACH_NTF,
 	PKTPOOL_CMD_POOL_HEALTH_NTF,
+	PKTPOOL_CMD_POOL_OBJECTS_GET,
 
 	__PKTPOOL_CMD_MAX,
 	PKTPOOL_CMD_MAX = (__PKTPOOL_CMD_MAX - 1)
