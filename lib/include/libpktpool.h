@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 #define PKTPOOL_LIB_VERSION_MAJOR	1
-#define PKTPOOL_LIB_VERSION_MINOR	3
+#define PKTPOOL_LIB_VERSION_MINOR	4
 
 /* Geometry bounds. */
 #define PKTPOOL_SLOT_SIZE_MIN	64u
