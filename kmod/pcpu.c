@@ -408,14 +408,24 @@ static long pktpool_credit_take(struct pktpool *pool, long want)
 	credit = pktpool_avail_take(pool, want);
 	if (!credit)
 		credit = pktpool_credit_steal(pool, want);
-	if (!credit)
-		return 0;
-	/*
-	 * in_use can only grow past what CPUs already hold credit for by
-	 * coming here, so sampling the high-water mark here is enough.
-	 */
-	pktpool_peak_update(pool, pktpool_in_use(pool));
 	return credit;
+}
+
+/*
+ * An allocation that took credit from the pool has been counted. The
+ * high-water mark and the health level are sampled here, off the fast
+ * path, with this allocation in in_use: near the limit (tight, batch 0)
+ * every allocation comes here, so the peak there is exact; far from it a
+ * CPU takes a batch at a time and the sample may lag by the rest of its
+ * batch, until the next one or a statistics read (pktpool_get_stats()
+ * samples too).
+ */
+static void pktpool_credit_spent(struct pktpool *pool)
+{
+	long in_use = pktpool_in_use(pool);
+
+	pktpool_peak_update(pool, in_use);
+	pktpool_health_check(pool, in_use);
 }
 
 /*
@@ -485,7 +495,7 @@ static noinline void *pktpool_alloc_nested(struct pktpool *pool, gfp_t gfp,
 		pktpool_count(pool, PKTPOOL_STAT_RESERVE_HIT, 1);
 	}
 	pktpool_count(pool, PKTPOOL_STAT_ALLOC, 1);
-	pktpool_health_check(pool, pktpool_in_use(pool));
+	pktpool_credit_spent(pool);
 	return obj;
 }
 
@@ -579,9 +589,8 @@ static noinline void *pktpool_alloc_slow(struct pktpool *pool, gfp_t gfp,
 	}
 
 	pktpool_pcpu_give(pool, credit, objs, nr, PKTPOOL_STAT_ALLOC);
-	/* in_use grew past the credit CPUs held: see health.c. */
 	if (!have_credit)
-		pktpool_health_check(pool, pktpool_in_use(pool));
+		pktpool_credit_spent(pool);
 	return obj;
 }
 

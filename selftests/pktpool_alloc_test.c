@@ -655,6 +655,33 @@ TEST_F(alloc, destroy_succeeds_once_objects_are_back)
 	EXPECT_EQ(-ENOENT, pp_info(self->fd, 0, name, &i));
 }
 
+/*
+ * The allocation that reaches the limit counts in the peak, with no
+ * statistics read or notification in between to sample it (health levels
+ * off: their work item reads the statistics). The peak used to be sampled
+ * before the allocation that took the credit was counted: 9 of 10 here.
+ */
+TEST_F(alloc, peak_counts_the_allocation_that_reaches_the_limit)
+{
+	char warn[16], crit[16];
+	struct pktpool_pool_info i;
+	const char *name;
+
+	REQUIRE_DEV();
+	ASSERT_EQ(0, pp_read_file(PP_PARAMS "health_warn", warn, sizeof(warn)));
+	ASSERT_EQ(0, pp_read_file(PP_PARAMS "health_crit", crit, sizeof(crit)));
+	ASSERT_EQ(0, pp_write_file(PP_PARAMS "health_warn", "0"));
+	ASSERT_EQ(0, pp_write_file(PP_PARAMS "health_crit", "0"));
+	name = make_pool(_metadata, self, "peak", 256, 10, 0, 0);
+	hold(_metadata, self, name, 10, PROCESS, 0, 10);
+	release(_metadata, self, name, 0, PROCESS, 0, 10);
+	EXPECT_EQ(0, pp_write_file(PP_PARAMS "health_warn", warn));
+	EXPECT_EQ(0, pp_write_file(PP_PARAMS "health_crit", crit));
+	info(_metadata, self, name, &i);
+	EXPECT_EQ(0U, i.in_use);
+	EXPECT_EQ(10U, i.peak);
+}
+
 /* Statistics reset */
 
 TEST_F(alloc, reset_stats_clears_peak_and_failures_but_not_state)
