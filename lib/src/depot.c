@@ -27,87 +27,9 @@
 #include <errno.h>
 
 #include "internal.h"
+#include "transit.h"
 
 #define CAS_TRIES_MAX	(1u << 24)	/* others keep winning: give up */
-
-/*
- * The transit record: the thread cache's, or for a thread without one
- * (one such thread at a time, under nc_lock) its process entry's, as in
- * freelist.c.
- */
-static struct pktpool__proc *proc_entry(struct pktpool *p)
-{
-	return &p->priv->hdr->proc[p->owner - 1];
-}
-
-static void rec_begin(struct pktpool *p, struct pktpool__tcache *tc,
-		      uint32_t op, uint32_t m, uint32_t n, struct hv expect)
-{
-	if (tc) {
-		atomic_store_explicit(&tc->transit_first, m,
-				      memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_n, n, memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_lo, expect.lo,
-				      memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_gen, expect.gen,
-				      memory_order_relaxed);
-		/* [F] pairs with the acquire load of transit_op in proc.c */
-		atomic_store_explicit(&tc->transit_op, op, memory_order_release);
-	} else {
-		struct pktpool__proc *e = proc_entry(p);
-
-		atomic_store_explicit(&e->t_first, m, memory_order_relaxed);
-		atomic_store_explicit(&e->t_gen, expect.gen,
-				      memory_order_relaxed);
-		/* [F] pairs with the acquire load of t_op in proc.c */
-		atomic_store_explicit(&e->t_op, op | n << 8,
-				      memory_order_release);
-	}
-}
-
-static void rec_expect(struct pktpool *p, struct pktpool__tcache *tc,
-		       struct hv expect)
-{
-	if (tc) {
-		atomic_store_explicit(&tc->transit_lo, expect.lo,
-				      memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_gen, expect.gen,
-				      memory_order_relaxed);
-	} else {
-		atomic_store_explicit(&proc_entry(p)->t_gen, expect.gen,
-				      memory_order_relaxed);
-	}
-}
-
-/* The same record, another op (same magazine). */
-static void rec_mark(struct pktpool *p, struct pktpool__tcache *tc,
-		     uint32_t op)
-{
-	if (tc) {
-		/* [F] pairs with the acquire load of transit_op in proc.c */
-		atomic_store_explicit(&tc->transit_op, op, memory_order_release);
-	} else {
-		struct pktpool__proc *e = proc_entry(p);
-		uint32_t v = atomic_load_explicit(&e->t_op,
-						  memory_order_relaxed);
-
-		/* [F] pairs with the acquire load of t_op in proc.c */
-		atomic_store_explicit(&e->t_op, (v & ~0xffu) | op,
-				      memory_order_release);
-	}
-}
-
-static void rec_end(struct pktpool *p, struct pktpool__tcache *tc)
-{
-	/* [F]: what was written before is visible to whoever sees the
-	 * record cleared */
-	if (tc)
-		atomic_store_explicit(&tc->transit_op, TRANSIT_NONE,
-				      memory_order_release);
-	else
-		atomic_store_explicit(&proc_entry(p)->t_op, TRANSIT_NONE,
-				      memory_order_release);
-}
 
 /*
  * Take the top magazine off stack s; *m = PKTPOOL_NIL when it is empty.
@@ -139,7 +61,7 @@ static int stack_pop(struct pktpool *p, struct pktpool__tcache *tc,
 			goto check;
 		c = hv_count(head);
 		if (rec)
-			rec_begin(p, tc, op, top, pv->batch, head);
+			pktpool__transit_begin(p, tc, op, top, pv->batch, head);
 		/* [B]/[C]: pairs with the pusher's CAS: the magazine's
 		 * contents written before its push are visible after */
 		if (head_cas(s, &head, hv_make(nx, c ? c - 1 : 0,
@@ -176,7 +98,7 @@ static int stack_push(struct pktpool *p, struct pktpool__tcache *tc,
 		atomic_store_explicit(&p->priv->mag[m].next, hv_idx(head),
 				      memory_order_relaxed);
 		if (rec)
-			rec_expect(p, tc, head);
+			pktpool__transit_expect(p, tc, head);
 		/* [B] pairs with the acquire load/CAS [C] of the next
 		 * popper: the magazine's slots, link and tags are written */
 		if (head_cas(s, &head, hv_make(m, hv_count(head) + 1,
@@ -198,10 +120,10 @@ static void push_empty(struct pktpool *p, struct pktpool__tcache *tc,
 	if (m >= p->priv->mag_count)
 		return;
 	if (rec)
-		rec_begin(p, tc, TRANSIT_EPUSH, m, 0, head_load(&h->empty));
+		pktpool__transit_begin(p, tc, TRANSIT_EPUSH, m, 0, head_load(&h->empty));
 	stack_push(p, tc, rec, &h->empty, m);
 	if (rec)
-		rec_end(p, tc);
+		pktpool__transit_end(p, tc);
 }
 
 void pktpool__mag_push_empty(struct pktpool *p, struct pktpool__tcache *tc,
@@ -224,7 +146,7 @@ static void park(struct pktpool *p, struct pktpool__tcache *tc, uint32_t m)
 	if (tc && !pv->nocache) {
 		ti = tcache_index(pv, tc);
 		if (pv->stash[ti] == PKTPOOL_NIL) {
-			rec_end(p, tc);
+			pktpool__transit_end(p, tc);
 			atomic_store_explicit(&tc->mag, m, memory_order_relaxed);
 			pv->stash[ti] = m;
 			return;
@@ -294,12 +216,12 @@ int pktpool__depot_get(struct pktpool *p, struct pktpool__tcache *tc,
 	*got = 0;
 	err = stack_pop(p, tc, true, &pv->hdr->full, TRANSIT_MPOP, &m);
 	if (m == PKTPOOL_NIL) {
-		rec_end(p, tc);
+		pktpool__transit_end(p, tc);
 		return err;
 	}
 	full_left = hv_count(head_load(&pv->hdr->full));
 	/* ours now: the record names it for a survivor */
-	rec_mark(p, tc, TRANSIT_MPOPPED);
+	pktpool__transit_mark(p, tc, TRANSIT_MPOPPED);
 	mg = &pv->mag[m];
 	for (i = 0; i < b; i++) {
 		uint32_t idx = atomic_load_explicit(&mg->slot[i],
@@ -345,27 +267,27 @@ int pktpool__depot_put(struct pktpool *p, struct pktpool__tcache *tc,
 		atomic_store_explicit(&tc->mag, PKTPOOL_NIL,
 				      memory_order_relaxed);
 		/* [F] m is named by the record from here on */
-		rec_begin(p, tc, TRANSIT_EHELD, m, 0, head_load(&h->full));
+		pktpool__transit_begin(p, tc, TRANSIT_EHELD, m, 0, head_load(&h->full));
 	} else {
 		stack_pop(p, tc, true, &h->empty, TRANSIT_EPOP, &m);
 		if (m == PKTPOOL_NIL) {
-			rec_end(p, tc);
+			pktpool__transit_end(p, tc);
 			return -ENOSPC;
 		}
-		rec_mark(p, tc, TRANSIT_EHELD);
+		pktpool__transit_mark(p, tc, TRANSIT_EHELD);
 	}
 	mg = &pv->mag[m];
 	for (i = 0; i < b; i++)
 		atomic_store_explicit(&mg->slot[i], idx[i], memory_order_relaxed);
 	/* the contents before the record: a survivor reads them */
-	rec_begin(p, tc, TRANSIT_MPUSH, m, b, head_load(&h->full));
+	pktpool__transit_begin(p, tc, TRANSIT_MPUSH, m, b, head_load(&h->full));
 	/* whoever sees a tag below free sees the record (validate) */
 	atomic_thread_fence(memory_order_release);
 	for (i = 0; i < b; i++)
 		atomic_store_explicit(&p->tag[idx[i]], TAG(0, TAG_FREE),
 				      memory_order_relaxed);
 	err = stack_push(p, tc, true, &h->full, m);
-	rec_end(p, tc);
+	pktpool__transit_end(p, tc);
 	return err;
 }
 

@@ -21,83 +21,9 @@
 #include <errno.h>
 
 #include "internal.h"
+#include "transit.h"
 
 #define CAS_TRIES_MAX	(1u << 24)	/* others keep winning: give up */
-
-static struct pktpool__proc *proc_entry(struct pktpool *p)
-{
-	return &p->priv->hdr->proc[p->owner - 1];
-}
-
-static void transit_begin(struct pktpool *p, struct pktpool__tcache *tc,
-			  uint32_t op, uint32_t first, uint32_t n,
-			  struct hv expect)
-{
-	if (tc) {
-		atomic_store_explicit(&tc->transit_first, first,
-				      memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_n, n, memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_lo, expect.lo,
-				      memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_gen, expect.gen,
-				      memory_order_relaxed);
-		/* [F] pairs with the acquire load of transit_op in proc.c */
-		atomic_store_explicit(&tc->transit_op, op, memory_order_release);
-	} else {
-		struct pktpool__proc *e = proc_entry(p);
-
-		atomic_store_explicit(&e->t_first, first, memory_order_relaxed);
-		atomic_store_explicit(&e->t_gen, expect.gen,
-				      memory_order_relaxed);
-		/* [F] pairs with the acquire load of t_op in proc.c */
-		atomic_store_explicit(&e->t_op, op | n << 8,
-				      memory_order_release);
-	}
-}
-
-/* The head the next CAS attempt expects. */
-static void transit_expect(struct pktpool *p, struct pktpool__tcache *tc,
-			   struct hv expect)
-{
-	if (tc) {
-		atomic_store_explicit(&tc->transit_lo, expect.lo,
-				      memory_order_relaxed);
-		atomic_store_explicit(&tc->transit_gen, expect.gen,
-				      memory_order_relaxed);
-	} else {
-		atomic_store_explicit(&proc_entry(p)->t_gen, expect.gen,
-				      memory_order_relaxed);
-	}
-}
-
-static void transit_mark(struct pktpool *p, struct pktpool__tcache *tc,
-			 uint32_t op)
-{
-	if (tc) {
-		/* [F] pairs with the acquire load of transit_op in proc.c */
-		atomic_store_explicit(&tc->transit_op, op, memory_order_release);
-	} else {
-		struct pktpool__proc *e = proc_entry(p);
-		uint32_t v = atomic_load_explicit(&e->t_op,
-						  memory_order_relaxed);
-
-		/* [F] pairs with the acquire load of t_op in proc.c */
-		atomic_store_explicit(&e->t_op, (v & ~0xffu) | op,
-				      memory_order_release);
-	}
-}
-
-static void transit_end(struct pktpool *p, struct pktpool__tcache *tc)
-{
-	/* [F]: the tags written before are visible to whoever sees the
-	 * record cleared */
-	if (tc)
-		atomic_store_explicit(&tc->transit_op, TRANSIT_NONE,
-				      memory_order_release);
-	else
-		atomic_store_explicit(&proc_entry(p)->t_op, TRANSIT_NONE,
-				      memory_order_release);
-}
 
 static void peak_update(struct pktpool__hdr *h, uint64_t out)
 {
@@ -132,13 +58,13 @@ int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 	head = head_load(&h->head);
 	for (;;) {
 		if (++tries > CAS_TRIES_MAX) {
-			transit_end(p, tc);
+			pktpool__transit_end(p, tc);
 			return -EBUSY;
 		}
 		first = hv_idx(head);
 		if (first == PKTPOOL_NIL) {
 			if (tries > 1)
-				transit_end(p, tc);
+				pktpool__transit_end(p, tc);
 			return 0;
 		}
 		if (first >= n)
@@ -172,13 +98,13 @@ int pktpool__pop(struct pktpool *p, struct pktpool__tcache *tc,
 			cur = nx;
 		}
 		c = hv_count(head);
-		transit_begin(p, tc, TRANSIT_POP, first, k, head);
+		pktpool__transit_begin(p, tc, TRANSIT_POP, first, k, head);
 		/* [B]/[C]: pairs with the pusher's CAS; also publishes the
 		 * transit record */
 		if (head_cas(&h->head, &head,
 			     hv_make(rest, c >= k ? c - k : 0, head.gen + 1)))
 			break;
-		transit_expect(p, tc, head);
+		pktpool__transit_expect(p, tc, head);
 		continue;
 check:
 		/* A link read while another thread was relinking that slot
@@ -187,7 +113,7 @@ check:
 			struct hv now = head_snapshot(&h->head);
 
 			if (hv_eq(now, head)) {
-				transit_end(p, tc);
+				pktpool__transit_end(p, tc);
 				return pktpool__report(p, -EUCLEAN,
 					"free list corrupt: a link from the head (slot %u, gen %llu) leaves the %u slots",
 					first, (unsigned long long)head.gen, n);
@@ -196,7 +122,7 @@ check:
 		}
 	}
 
-	transit_mark(p, tc, TRANSIT_POPPED);
+	pktpool__transit_mark(p, tc, TRANSIT_POPPED);
 	for (i = 0; i < k; i++) {
 		uint32_t idx = out[i];
 		uint8_t t = atomic_load_explicit(&p->tag[idx],
@@ -210,7 +136,7 @@ check:
 				      memory_order_relaxed);
 		out[i - bad] = idx;
 	}
-	transit_end(p, tc);
+	pktpool__transit_end(p, tc);
 	if (c >= k && c <= n) {
 		uint64_t in_depot = pktpool__depot_free(pv);
 
@@ -242,7 +168,7 @@ static int push_chain(struct pktpool *p, struct pktpool__tcache *tc,
 			return -EBUSY;
 		atomic_store_explicit(&p->priv->next[last], hv_idx(head),
 				      memory_order_relaxed);
-		transit_expect(p, tc, head);
+		pktpool__transit_expect(p, tc, head);
 		/* [B] pairs with the acquire load/CAS [C] in pktpool__pop():
 		 * links, tags and slot contents written before are visible to
 		 * whoever pops these slots. */
@@ -250,7 +176,7 @@ static int push_chain(struct pktpool *p, struct pktpool__tcache *tc,
 			     hv_make(first, hv_count(head) + n, head.gen + 1)))
 			break;
 	}
-	transit_mark(p, tc, TRANSIT_PUSHED);
+	pktpool__transit_mark(p, tc, TRANSIT_PUSHED);
 	return 0;
 }
 
@@ -272,7 +198,7 @@ int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 	for (i = 0; i + 1 < n; i++)
 		atomic_store_explicit(&p->priv->next[idx[i]], idx[i + 1],
 				      memory_order_relaxed);
-	transit_begin(p, tc, TRANSIT_PUSH, idx[0], n,
+	pktpool__transit_begin(p, tc, TRANSIT_PUSH, idx[0], n,
 		      head_load(&p->priv->hdr->head));
 	/* whoever sees a tag below free sees the record (validate) */
 	atomic_thread_fence(memory_order_release);
@@ -280,6 +206,6 @@ int pktpool__push(struct pktpool *p, struct pktpool__tcache *tc,
 		atomic_store_explicit(&p->tag[idx[i]], TAG(0, TAG_FREE),
 				      memory_order_relaxed);
 	err = push_chain(p, tc, idx[0], idx[n - 1], n);
-	transit_end(p, tc);
+	pktpool__transit_end(p, tc);
 	return err;
 }
