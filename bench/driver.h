@@ -55,6 +55,19 @@ extern unsigned int bench_retried[BENCH_NSIZES][BENCH_NCASES];
 extern unsigned int bench_dirty[BENCH_NSIZES][BENCH_NCASES];
 
 struct bench_col *bench_find_col(const char *id);
+double bench_median(double *v, int n);	/* sorts v */
+
+/*
+ * A pool set's alloc by size and free by pointer, each alone, against a
+ * region's alloc and free (peer_pktpool.c), ns per call: the medians of
+ * `rounds` rounds, the two measured in alternation.
+ */
+#define BENCH_SC_ROUNDS_MAX	BENCH_MAXREPEATS
+struct bench_set_cost {
+	double region_alloc, set_alloc, region_free, set_free;
+};
+int bench_set_cost(uint32_t size, int rounds, struct bench_set_cost *out);
+extern struct bench_set_cost bench_sc[BENCH_NSIZES];	/* NaN: not run */
 
 /* report.c: print the markdown (and copy it to md when not NULL), write
  * PREFIX-SIZE.tsv when tsv is not NULL. */

@@ -60,6 +60,7 @@ double bench_other_cpus = NAN, bench_steal_cpus = NAN, bench_run_secs;
 unsigned int bench_runs[BENCH_NSIZES][BENCH_NCASES];
 unsigned int bench_retried[BENCH_NSIZES][BENCH_NCASES];
 unsigned int bench_dirty[BENCH_NSIZES][BENCH_NCASES];
+struct bench_set_cost bench_sc[BENCH_NSIZES];
 
 static struct bench_child children[BENCH_MAXCHILDREN];
 static unsigned int nchildren;
@@ -325,6 +326,12 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+double bench_median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
 /*
  * One run of case k for c that kept its cores: a run whose threads spent
  * more than BENCH_LOST_MAX of it off their cores (other work on the
@@ -382,8 +389,8 @@ static void measure(unsigned int s, int k)
 			bad |= isnan(v[i][r]);
 		if (bad)
 			continue;
-		qsort(v[i], bench_repeats, sizeof(v[i][0]), cmp_double);
-		c->ns[s][k] = v[i][bench_repeats / 2] / (double)bench_iters[k];
+		c->ns[s][k] = bench_median(v[i], bench_repeats) /
+			      (double)bench_iters[k];
 	}
 }
 
@@ -463,6 +470,11 @@ static int run_driver(void)
 		for (i = 0; i < bench_ncols; i++)
 			if (bench_cols[i].ok)
 				col_teardown(&bench_cols[i]);
+		bench_sc[s] = (struct bench_set_cost){ NAN, NAN, NAN, NAN };
+#ifdef BENCH_DRIVER
+		if (bench_set_cost(bench_sizes[s], bench_repeats, &bench_sc[s]))
+			bench_sc[s] = (struct bench_set_cost){ NAN, NAN, NAN, NAN };
+#endif
 	}
 	stop_children();
 	bench_env_fini();

@@ -7,9 +7,12 @@
  * /dev/pktpool. The pipeline passes slot indices, as two processes
  * sharing a region would.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "bench.h"
+#include "driver.h"
 #include "libpktpool.h"
 
 static struct pktpool *pp_cache, *pp_nocache, *pp_idx;
@@ -147,7 +150,7 @@ const struct bench_peer bench_pktpool = {
 static struct pktpool_set *pp_set;
 static size_t pp_set_bytes;
 
-static int pp_set_setup(uint32_t size)
+static int pp_set_make(uint32_t size, struct pktpool_set **set)
 {
 	static const uint32_t cls[4] = { 64, 256, 2048, 9216 };
 	struct pktpool_set_config cfg = { .nclasses = 4 };
@@ -159,12 +162,19 @@ static int pp_set_setup(uint32_t size)
 		cfg.cls[c].slot_size = cls[c];
 		cfg.cls[c].slot_count = cls[c] == size ? BENCH_NOBJ : 64;
 	}
-	err = pktpool_set_create(&cfg, &pp_set);
+	err = pktpool_set_create(&cfg, set);
 	if (err) {
 		fprintf(stderr, "bench: pktpool_set_create(%u): %s\n", size,
 			pktpool_strerror(err));
 		return -1;
 	}
+	return 0;
+}
+
+static int pp_set_setup(uint32_t size)
+{
+	if (pp_set_make(size, &pp_set))
+		return -1;
 	pp_set_bytes = size;
 	return 0;
 }
@@ -201,3 +211,88 @@ const struct bench_peer bench_pktpool_nc = {
 	.teardown = pp_nc_teardown,
 	.run = BENCH_CASES(pp_nc),
 };
+
+/*
+ * Alloc alone and free alone, a set's by size against a region's: each
+ * round allocates SC_BATCH objects with nothing else in the timed loop,
+ * then frees them in a loop timed apart, so the free by pointer (which
+ * scans the set's regions) does not hide in the alloc's figure or the
+ * other way round. SC_BATCH is half the pool: the thread cache refills
+ * and drains through the depot as it would under load, the same for both.
+ * The two are measured in alternation, and each figure is the median of
+ * bench_repeats rounds of SC_REPS batches.
+ */
+#define SC_BATCH	(BENCH_NOBJ / 2)
+#define SC_REPS		64
+
+static void *sc_objs[SC_BATCH];
+
+/* One round: ns per alloc, and per free in *free_ns; NaN when short. */
+static double sc_round(struct pktpool *p, struct pktpool_set *s,
+		       size_t bytes, double *free_ns)
+{
+	double ta = 0, tf = 0, t0;
+	int rep, i;
+
+	for (rep = 0; rep < SC_REPS; rep++) {
+		t0 = bench_now();
+		if (s)
+			for (i = 0; i < SC_BATCH; i++)
+				sc_objs[i] = pktpool_set_alloc(s, bytes);
+		else
+			for (i = 0; i < SC_BATCH; i++)
+				sc_objs[i] = pktpool_alloc(p);
+		ta += bench_now() - t0;
+		bench_sink(sc_objs);
+		for (i = 0; i < SC_BATCH; i++)
+			if (!sc_objs[i])
+				return NAN;
+		t0 = bench_now();
+		if (s)
+			for (i = 0; i < SC_BATCH; i++)
+				pktpool_set_free(s, sc_objs[i]);
+		else
+			for (i = 0; i < SC_BATCH; i++)
+				pktpool_free(p, sc_objs[i]);
+		tf += bench_now() - t0;
+	}
+	*free_ns = tf / (SC_REPS * SC_BATCH);
+	return ta / (SC_REPS * SC_BATCH);
+}
+
+int bench_set_cost(uint32_t size, int rounds, struct bench_set_cost *out)
+{
+	double ra[BENCH_SC_ROUNDS_MAX], rf[BENCH_SC_ROUNDS_MAX];
+	double sa[BENCH_SC_ROUNDS_MAX], sf[BENCH_SC_ROUNDS_MAX];
+	struct pktpool_set *set = NULL;
+	struct pktpool *reg = NULL;
+	int r, err = -1;
+
+	if (rounds < 1 || rounds > BENCH_SC_ROUNDS_MAX)
+		return -1;
+	if (pp_make(size, 0, &reg) || pp_set_make(size, &set))
+		goto out;
+	/* warm both: first touch of the slots and the thread caches */
+	sc_round(reg, NULL, size, &rf[0]);
+	sc_round(NULL, set, size, &sf[0]);
+	for (r = 0; r < rounds; r++) {
+		ra[r] = sc_round(reg, NULL, size, &rf[r]);
+		sa[r] = sc_round(NULL, set, size, &sf[r]);
+		if (isnan(ra[r]) || isnan(sa[r])) {
+			fprintf(stderr, "bench: set cost %u B: pool ran out\n",
+				size);
+			goto out;
+		}
+	}
+	out->region_alloc = bench_median(ra, rounds);
+	out->region_free = bench_median(rf, rounds);
+	out->set_alloc = bench_median(sa, rounds);
+	out->set_free = bench_median(sf, rounds);
+	err = 0;
+out:
+	if (set)
+		pktpool_set_detach(set);
+	if (reg)
+		pktpool_detach(reg);
+	return err;
+}
