@@ -309,8 +309,77 @@ static int pktpool_nl_pool_set_doit(struct sk_buff *skb,
 	return genlmsg_reply(msg, info);
 }
 
+/* Milliseconds from a CLOCK_REALTIME stamp a process wrote; 0 if ahead. */
+static u64 pktpool_nl_age_ms(u64 stamp_ns)
+{
+	u64 now = ktime_get_real_ns();
+
+	return now > stamp_ns ? div_u64(now - stamp_ns, NSEC_PER_MSEC) : 0;
+}
+
+static int pktpool_nl_put_lib_proc(struct sk_buff *skb, u32 id,
+				   const struct pktpool_region_lib_proc *p)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, PKTPOOL_A_REGION_LIB_PROC);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, PKTPOOL_A_LIB_PROC_ID, id) ||
+	    nla_put_u32(skb, PKTPOOL_A_LIB_PROC_PID, p->pid) ||
+	    nla_put_u64_64bit(skb, PKTPOOL_A_LIB_PROC_HELD, p->held,
+			      PKTPOOL_A_LIB_PROC_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The library's summary, already copied out and clamped by region.c. */
+static int pktpool_nl_put_lib(struct sk_buff *skb,
+			      const struct pktpool_region_lib *lib)
+{
+	const int pad = PKTPOOL_A_REGION_PAD;
+	u32 i;
+
+	if (pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_AGE_MS,
+			       pktpool_nl_age_ms(lib->time_ns), pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_IN_USE,
+			       lib->in_use, pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_CACHED,
+			       lib->cached, pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_FREE, lib->free, pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_PEAK, lib->peak, pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_ALLOCS,
+			       lib->allocs, pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_FREES,
+			       lib->frees, pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_FAILURES,
+			       lib->failures, pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_ERRORS,
+			       lib->errors, pad) ||
+	    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_RECLAIMED,
+			       lib->reclaimed, pad) ||
+	    nla_put_u32(skb, PKTPOOL_A_REGION_LIB_THREADS, lib->threads) ||
+	    nla_put_u32(skb, PKTPOOL_A_REGION_LIB_PROCS, lib->procs))
+		return -EMSGSIZE;
+	if (!lib->procs_time_ns)
+		return 0;
+	if (pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_LIB_PROCS_AGE_MS,
+			       pktpool_nl_age_ms(lib->procs_time_ns), pad))
+		return -EMSGSIZE;
+	for (i = 0; i < PKTPOOL_REGION_LIB_PROCS; i++)
+		if ((lib->proc[i].pid || lib->proc[i].held) &&
+		    pktpool_nl_put_lib_proc(skb, i + 1, &lib->proc[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* lib: the library's summary to add to a region-get, or NULL. */
 static int pktpool_nl_fill_region(struct sk_buff *skb,
 				  const struct pktpool_region_info *r,
+				  const struct pktpool_region_lib *lib,
 				  u32 portid, u32 seq, int flags, u8 cmd)
 {
 	const int pad = PKTPOOL_A_REGION_PAD;
@@ -343,7 +412,8 @@ static int pktpool_nl_fill_region(struct sk_buff *skb,
 		    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_USER_SLOTS,
 				       r->user_slots, pad) ||
 		    pktpool_nl_put_u64(skb, PKTPOOL_A_REGION_RING_INVALID,
-				       r->ring_invalid, pad))
+				       r->ring_invalid, pad) ||
+		    (lib && pktpool_nl_put_lib(skb, lib)))
 			goto cancel;
 	} else if (nla_put_u32(skb, PKTPOOL_A_REGION_PID,
 			       task_tgid_vnr(current)) ||
@@ -368,7 +438,7 @@ void pktpool_nl_region_event(const struct pktpool_region_info *r, u8 cmd)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return;
-	if (pktpool_nl_fill_region(msg, r, 0, 0, 0, cmd)) {
+	if (pktpool_nl_fill_region(msg, r, NULL, 0, 0, 0, cmd)) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -381,6 +451,7 @@ static int pktpool_nl_region_get_doit(struct sk_buff *skb,
 {
 	struct nlattr **tb = info->attrs;
 	struct pktpool_region_info r = {};
+	struct pktpool_region_lib *lib;
 	struct sk_buff *msg;
 	int err;
 
@@ -398,11 +469,20 @@ static int pktpool_nl_region_get_doit(struct sk_buff *skb,
 				    tb[PKTPOOL_A_REGION_NAME], "no such region");
 		return err;
 	}
+	lib = kmalloc(sizeof(*lib), GFP_KERNEL);
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!lib || !msg) {
+		kfree(lib);
+		nlmsg_free(msg);
 		return -ENOMEM;
-	err = pktpool_nl_fill_region(msg, &r, info->snd_portid, info->snd_seq,
-				     0, PKTPOOL_CMD_REGION_GET);
+	}
+	if (pktpool_region_lib_get(r.id, lib)) {
+		kfree(lib);
+		lib = NULL;
+	}
+	err = pktpool_nl_fill_region(msg, &r, lib, info->snd_portid,
+				     info->snd_seq, 0, PKTPOOL_CMD_REGION_GET);
+	kfree(lib);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -413,12 +493,18 @@ static int pktpool_nl_region_get_doit(struct sk_buff *skb,
 static int pktpool_nl_region_get_dumpit(struct sk_buff *skb,
 					struct netlink_callback *cb)
 {
+	struct pktpool_region_lib *lib;
 	struct pktpool_region_info r;
 	u32 id = cb->args[0];
 	int err = 0;
 
+	lib = kmalloc(sizeof(*lib), GFP_KERNEL);
+	if (!lib)
+		return -ENOMEM;
 	while (!pktpool_region_next(&id, &r)) {
-		err = pktpool_nl_fill_region(skb, &r,
+		bool has_lib = !pktpool_region_lib_get(r.id, lib);
+
+		err = pktpool_nl_fill_region(skb, &r, has_lib ? lib : NULL,
 					     NETLINK_CB(cb->skb).portid,
 					     cb->nlh->nlmsg_seq, NLM_F_MULTI,
 					     PKTPOOL_CMD_REGION_GET);
@@ -426,6 +512,7 @@ static int pktpool_nl_region_get_dumpit(struct sk_buff *skb,
 			break;
 		cb->args[0] = ++id;
 	}
+	kfree(lib);
 	return err && !skb->len ? err : skb->len;
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Regions: named, zeroed blocks of pages that processes share by mapping
- * /dev/pktpool. The kernel allocates, maps and frees them and never reads
+ * /dev/pktpool. The kernel allocates, maps and frees them and never acts on
  * what userspace writes there, so nothing a process leaves in a region can
- * mislead it. A region lives while anything refers to it: the registry
- * (until destroyed), every attached file and every mapping.
+ * mislead it: ring.c checks every ring entry, and the library's summary is
+ * only copied out, as numbers, to callers who may read the region. A
+ * region lives while anything refers to it: the registry (until
+ * destroyed), every attached file and every mapping.
  *
  * Lock order: pktpool_regions_lock, then a file's lock. mmap() runs under
  * the mm's mmap_lock and takes only the file's lock; copies to and from
@@ -21,6 +23,8 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/highmem.h>
+#include <linux/minmax.h>
 #include <linux/sched/signal.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -505,9 +509,9 @@ void pktpool_region_create_abort(struct pktpool_file *pf, u32 id)
 	pktpool_region_put(r);		/* the file's */
 }
 
-/* SysV shm rules: owner, group or other bits, or CAP_IPC_OWNER. */
-static bool pktpool_region_permitted(const struct pktpool_region *r,
-				     u32 access)
+/* SysV shm rules: owner, group or other bits (CAP_IPC_OWNER aside). */
+static bool pktpool_region_granted(const struct pktpool_region *r,
+				   u32 access)
 {
 	u32 need = 0, granted;
 
@@ -521,9 +525,13 @@ static bool pktpool_region_permitted(const struct pktpool_region *r,
 		granted = r->mode >> 3;
 	else
 		granted = r->mode;
-	if ((granted & need) == need)
-		return true;
-	return capable(CAP_IPC_OWNER);
+	return (granted & need) == need;
+}
+
+static bool pktpool_region_permitted(const struct pktpool_region *r,
+				     u32 access)
+{
+	return pktpool_region_granted(r, access) || capable(CAP_IPC_OWNER);
 }
 
 int pktpool_region_attach(struct pktpool_file *pf,
@@ -699,6 +707,75 @@ int pktpool_region_next(u32 *id, struct pktpool_region_info *info)
 		*id = r->id;
 		err = 0;
 		break;
+	}
+	mutex_unlock(&pktpool_regions_lock);
+	return err;
+}
+
+static_assert(PKTPOOL_REGION_LIB_OFF + sizeof(struct pktpool_region_lib) <=
+	      PAGE_SIZE);
+
+/*
+ * Copy the library's summary out of shared memory: each field read once,
+ * slot counts clamped to the region's slots, process entries only with a
+ * positive pid or slots held.
+ */
+static void pktpool_region_lib_copy(struct pktpool_region_lib *lib,
+				    const struct pktpool_region_lib *src,
+				    u32 slot_count)
+{
+	u32 i;
+
+	lib->version = READ_ONCE(src->version);
+	lib->threads = READ_ONCE(src->threads);
+	lib->time_ns = READ_ONCE(src->time_ns);
+	lib->procs_time_ns = READ_ONCE(src->procs_time_ns);
+	lib->in_use = min_t(u64, READ_ONCE(src->in_use), slot_count);
+	lib->cached = min_t(u64, READ_ONCE(src->cached), slot_count);
+	lib->free = min_t(u64, READ_ONCE(src->free), slot_count);
+	lib->peak = min_t(u64, READ_ONCE(src->peak), slot_count);
+	lib->allocs = READ_ONCE(src->allocs);
+	lib->frees = READ_ONCE(src->frees);
+	lib->failures = READ_ONCE(src->failures);
+	lib->errors = READ_ONCE(src->errors);
+	lib->reclaimed = READ_ONCE(src->reclaimed);
+	lib->procs = min_t(u32, READ_ONCE(src->procs),
+			   PKTPOOL_REGION_LIB_PROCS);
+	for (i = 0; i < PKTPOOL_REGION_LIB_PROCS; i++) {
+		s32 pid = READ_ONCE(src->proc[i].pid);
+
+		lib->proc[i].pid = max(pid, 0);
+		lib->proc[i].held = min(READ_ONCE(src->proc[i].held),
+					slot_count);
+	}
+}
+
+/*
+ * The library's summary in region id's control block, if the caller may
+ * read the region (-EACCES) and a library has published one (-ENODATA).
+ * Process context; the summary is a snapshot of hostile memory.
+ */
+int pktpool_region_lib_get(u32 id, struct pktpool_region_lib *lib)
+{
+	struct pktpool_region *r;
+	void *ctrl;
+	int err = 0;
+
+	mutex_lock(&pktpool_regions_lock);
+	r = pktpool_region_find_locked(id, NULL);
+	if (!r) {
+		err = -ENOENT;
+	} else if (!pktpool_region_granted(r, PKTPOOL_ACCESS_READ) &&
+		   !ns_capable_noaudit(&init_user_ns, CAP_IPC_OWNER)) {
+		err = -EACCES;	/* no audit record: dumps ask for every one */
+	} else {
+		/* a live region has all its pages; ctrl is the first part */
+		ctrl = kmap_local_page(r->pages[0]);
+		pktpool_region_lib_copy(lib, ctrl + PKTPOOL_REGION_LIB_OFF,
+					r->slot_count);
+		kunmap_local(ctrl);
+		if (lib->version != PKTPOOL_REGION_LIB_VERSION)
+			err = -ENODATA;
 	}
 	mutex_unlock(&pktpool_regions_lock);
 	return err;

@@ -65,6 +65,7 @@ int pktpool_region_detach(struct pktpool_file *pf, u32 id, const char *name);
 int pktpool_region_info(struct pktpool_region_info *info);
 int pktpool_region_destroy(u32 id, const char *name);
 u32 pktpool_region_list(u32 *ids, u32 max);
+int pktpool_region_lib_get(u32 id, struct pktpool_region_lib *lib);
 int pktpool_region_next(u32 *id, struct pktpool_region_info *info);
 u32 pktpool_region_max(void);
 int pktpool_region_mmap(struct pktpool_file *pf, struct vm_area_struct *vma);

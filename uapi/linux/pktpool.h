@@ -144,7 +144,9 @@ struct pktpool_pool_list {
 /*
  * Regions: named blocks of fixed-size slots that processes map with mmap()
  * on /dev/pktpool and share. The kernel allocates and zeroes them and never
- * reads what userspace writes there. A region is laid out in four
+ * reads what userspace writes there, apart from the rings and the library's
+ * summary (struct pktpool_region_lib), which it copies out as numbers. A
+ * region is laid out in four
  * page-aligned parts whose offsets pktpool_region_info reports:
  *   ctrl   the control block, owned by the library (free list, counters,
  *          process table)
@@ -175,6 +177,48 @@ struct pktpool_pool_list {
 #define PKTPOOL_REGION_CTRL_SIZE	16384
 #define PKTPOOL_REGION_META_SIZE	8
 #define PKTPOOL_REGION_RING_HDR		128	/* producer, consumer lines */
+
+/*
+ * The library's summary of a region, in the control block at
+ * PKTPOOL_REGION_LIB_OFF. libpktpool writes what pktpool_stats() and
+ * pktpool_procs() would say: the counters at most every
+ * PKTPOOL_REGION_LIB_MS from its slow paths, everything when a process
+ * attaches or detaches, on a statistics reset and on
+ * pktpool_stats_publish(). The kernel copies it into region-get (the lib-*
+ * attributes) for callers who may read the region. It is a claim by
+ * whichever process wrote it last, and anyone who may write the region can
+ * make it say anything: each field is written whole, fields may come from
+ * different moments, and the kernel only clamps slot counts to slot_count.
+ * version 0 means no library has published here yet.
+ */
+#define PKTPOOL_REGION_LIB_OFF		3072
+#define PKTPOOL_REGION_LIB_VERSION	1
+#define PKTPOOL_REGION_LIB_MS		100
+#define PKTPOOL_REGION_LIB_PROCS	63
+
+struct pktpool_region_lib_proc {
+	__s32 pid;			/* as the process saw itself; 0: none */
+	__u32 held;			/* slots charged to it */
+};
+
+struct pktpool_region_lib {
+	__u32 version;			/* PKTPOOL_REGION_LIB_VERSION */
+	__u32 threads;			/* thread caches in use */
+	__u64 time_ns;			/* CLOCK_REALTIME of the counters */
+	__u64 procs_time_ns;		/* ... of proc[], 0: never taken */
+	__u64 in_use;			/* as in libpktpool's pktpool_stats */
+	__u64 cached;
+	__u64 free;
+	__u64 peak;
+	__u64 allocs;
+	__u64 frees;
+	__u64 failures;
+	__u64 errors;
+	__u64 reclaimed;
+	__u32 procs;			/* processes attached */
+	__u32 __pad;
+	struct pktpool_region_lib_proc proc[PKTPOOL_REGION_LIB_PROCS];
+};
 
 /* Bits of pktpool_region_info.access. */
 #define PKTPOOL_ACCESS_READ	(1U << 0)
@@ -393,6 +437,22 @@ enum {
 	PKTPOOL_A_REGION_INFLIGHT_SLOTS,	/* u64 */
 	PKTPOOL_A_REGION_USER_SLOTS,	/* u64 */
 	PKTPOOL_A_REGION_RING_INVALID,	/* u64 */
+	/* struct pktpool_region_lib, when readable by the caller */
+	PKTPOOL_A_REGION_LIB_AGE_MS,	/* u64: since its time_ns */
+	PKTPOOL_A_REGION_LIB_IN_USE,	/* u64 */
+	PKTPOOL_A_REGION_LIB_CACHED,	/* u64 */
+	PKTPOOL_A_REGION_LIB_FREE,	/* u64 */
+	PKTPOOL_A_REGION_LIB_PEAK,	/* u64 */
+	PKTPOOL_A_REGION_LIB_ALLOCS,	/* u64 */
+	PKTPOOL_A_REGION_LIB_FREES,	/* u64 */
+	PKTPOOL_A_REGION_LIB_FAILURES,	/* u64 */
+	PKTPOOL_A_REGION_LIB_ERRORS,	/* u64 */
+	PKTPOOL_A_REGION_LIB_RECLAIMED,	/* u64 */
+	PKTPOOL_A_REGION_LIB_THREADS,	/* u32 */
+	PKTPOOL_A_REGION_LIB_PROCS,	/* u32 */
+	PKTPOOL_A_REGION_LIB_PROCS_AGE_MS,	/* u64: since procs_time_ns */
+	PKTPOOL_A_REGION_LIB_PROC,	/* nest of PKTPOOL_A_LIB_PROC_*, one
+					 * per process entry in use */
 
 	__PKTPOOL_A_REGION_MAX,
 	PKTPOOL_A_REGION_MAX = (__PKTPOOL_A_REGION_MAX - 1)
@@ -431,6 +491,17 @@ enum {
 
 	__PKTPOOL_A_OBJECT_MAX,
 	PKTPOOL_A_OBJECT_MAX = (__PKTPOOL_A_OBJECT_MAX - 1)
+};
+
+/* One process entry of a region's library summary (PKTPOOL_A_REGION_LIB_PROC). */
+enum {
+	PKTPOOL_A_LIB_PROC_ID = 1,	/* u32: entry, 1..PKTPOOL_REGION_LIB_PROCS */
+	PKTPOOL_A_LIB_PROC_PID,		/* u32: as the process saw itself */
+	PKTPOOL_A_LIB_PROC_HELD,	/* u64: slots charged to it */
+	PKTPOOL_A_LIB_PROC_PAD,
+
+	__PKTPOOL_A_LIB_PROC_MAX,
+	PKTPOOL_A_LIB_PROC_MAX = (__PKTPOOL_A_LIB_PROC_MAX - 1)
 };
 
 /* Where an object was allocated (PKTPOOL_A_OBJECT_CONTEXT). */
