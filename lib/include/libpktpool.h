@@ -270,6 +270,18 @@ const char *pktpool_strerror(int err);
  */
 int pktpool_stats_reset(struct pktpool *pool);
 
+/*
+ * Write the region's summary for readers who do not map it now: what
+ * pktpool_stats() and pktpool_procs() say, into the control block, where
+ * pktpool.ko shows it in netlink's region-get (the lib-* attributes) to
+ * users who may read the region. The library also does this by itself:
+ * the counters at most every 100 ms from its slow paths, everything when
+ * a process attaches or detaches and on a reset. Call it when an idle
+ * region must look exact from outside. Takes one pass over the slots'
+ * tags. -EPERM on a read-only handle.
+ */
+int pktpool_stats_publish(struct pktpool *pool);
+
 #define PKTPOOL_HEALTH_LEVEL_OK	0
 #define PKTPOOL_HEALTH_LEVEL_WARN	1
 #define PKTPOOL_HEALTH_LEVEL_CRIT	2

@@ -277,6 +277,7 @@ int pktpool__drain(struct pktpool *p, struct pktpool__tcache *tc,
 		if (e)
 			err = e;
 	}
+	pktpool__publish_tick(p);
 	return err;
 }
 
@@ -375,6 +376,7 @@ static void *alloc_at(struct pktpool *p, const void *site)
 		else
 			atomic_fetch_add_explicit(&pv->hdr->retired_allocs, 1,
 						  memory_order_relaxed);
+		pktpool__publish_tick(p);
 		goto out;
 	}
 
@@ -415,6 +417,7 @@ static void *alloc_at(struct pktpool *p, const void *site)
 	}
 	memcpy(tc->slot, got, (k - 1) * sizeof(got[0]));
 	atomic_store_explicit(&tc->count, k - 1, memory_order_relaxed);
+	pktpool__publish_tick(p);
 	idx = got[k - 1];
 out:
 	if (pv->debug)
@@ -426,6 +429,7 @@ fail:
 	else
 		atomic_fetch_add_explicit(&pv->hdr->shared_failures, 1,
 					  memory_order_relaxed);
+	pktpool__publish_tick(p);
 	errno = err ? -err : ENOMEM;
 	return NULL;
 }

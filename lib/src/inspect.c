@@ -87,23 +87,15 @@ PKTPOOL_EXPORT int pktpool_health(struct pktpool *p,
 	return (int)hl->level;
 }
 
-PKTPOOL_EXPORT int pktpool_procs(struct pktpool *p,
-				 struct pktpool_proc_info *out,
-				 unsigned int max)
+/* pktpool_procs() on a live handle, out checked. */
+int pktpool__procs(struct pktpool *p, struct pktpool__priv *pv,
+		   struct pktpool_proc_info *out, unsigned int max)
 {
 	uint64_t held[PKTPOOL_PROCS_MAX + 1], cached[PKTPOOL_PROCS_MAX + 1];
 	uint32_t threads[PKTPOOL_PROCS_MAX + 1];
-	struct pktpool__priv *pv;
-	struct pktpool__hdr *h;
+	struct pktpool__hdr *h = pv->hdr;
 	uint32_t i, k = 0;
-	int err;
 
-	err = pktpool__handle_get_ro(p, &pv);
-	if (err)
-		return err;
-	if (!out && max)
-		return -EINVAL;
-	h = pv->hdr;
 	memset(held, 0, sizeof(held));
 	memset(cached, 0, sizeof(cached));
 	memset(threads, 0, sizeof(threads));
@@ -147,6 +139,21 @@ PKTPOOL_EXPORT int pktpool_procs(struct pktpool *p,
 		pi->cached = cached[i + 1] < pi->held ? cached[i + 1] : pi->held;
 	}
 	return (int)k;
+}
+
+PKTPOOL_EXPORT int pktpool_procs(struct pktpool *p,
+				 struct pktpool_proc_info *out,
+				 unsigned int max)
+{
+	struct pktpool__priv *pv;
+	int err;
+
+	err = pktpool__handle_get_ro(p, &pv);
+	if (err)
+		return err;
+	if (!out && max)
+		return -EINVAL;
+	return pktpool__procs(p, pv, out, max);
 }
 
 static uint64_t mono_ns(void)

@@ -498,6 +498,14 @@ struct pktpool__totals {
 	uint32_t threads;
 };
 void pktpool__totals(struct pktpool__priv *pv, struct pktpool__totals *t);
+
+/* inspect.c */
+int pktpool__procs(struct pktpool *p, struct pktpool__priv *pv,
+		   struct pktpool_proc_info *out, unsigned int max);
+
+/* publish.c: the region's summary for the kernel (uapi pktpool_region_lib) */
+void pktpool__publish(struct pktpool *p);
+void pktpool__publish_tick(struct pktpool *p);
 int pktpool__stats(struct pktpool *p, struct pktpool__priv *pv,
 		   struct pktpool_stats *st);
 

@@ -174,6 +174,7 @@ int pktpool__proc_claim(struct pktpool *p)
 		p->owner = i + 1;
 		/* pairs with the unlocked acquire load in pktpool__register() */
 		__atomic_store_n(&pv->owner, i + 1, __ATOMIC_RELEASE);
+		pktpool__publish(p);
 		return 0;
 	}
 	return pktpool__report(p, -ENOSPC,
@@ -208,6 +209,7 @@ void pktpool__proc_release(struct pktpool *p)
 	pktpool__lock_drop(pv, pv->owner - 1);
 	__atomic_store_n(&pv->owner, 0, __ATOMIC_RELAXED);
 	p->owner = OWNER_NONE;
+	pktpool__publish(p);
 }
 
 /* Slots gathered by a reclaim, pushed a batch at a time. */
@@ -782,6 +784,8 @@ PKTPOOL_EXPORT int pktpool_reclaim(struct pktpool *p, pid_t pid,
 					  g.total - before,
 					  memory_order_relaxed);
 	}
+	if (g.total || matched)
+		pktpool__publish(p);
 	pthread_setcancelstate(cs, &cs);
 	if (err)
 		return err;
