@@ -122,6 +122,26 @@ struct pctl_region {
 	__u64 inflight_slots;
 	__u64 user_slots;
 	__u64 ring_invalid;
+	/* libpktpool's summary (the lib-* attributes), when the kernel gave it */
+	__u64 lib_age_ms;
+	__u64 lib_in_use;
+	__u64 lib_cached;
+	__u64 lib_free;
+	__u64 lib_peak;
+	__u64 lib_allocs;
+	__u64 lib_frees;
+	__u64 lib_failures;
+	__u64 lib_errors;
+	__u64 lib_reclaimed;
+	__u32 lib_threads;
+	__u32 lib_procs;
+	__u64 lib_procs_age_ms;
+	unsigned int nr_lib_proc;
+	struct pctl_lib_proc {
+		__u32 id;
+		__u32 pid;
+		__u64 held;
+	} lib_proc[PKTPOOL_REGION_LIB_PROCS];
 };
 
 struct pctl_class {
@@ -159,11 +179,17 @@ struct pctl_field {
 	size_t off;
 };
 
+struct nlattr;
+struct pctl_json;
+
 struct pctl_attr_set {
 	const char *name;
 	const struct pctl_field *fields;
 	unsigned int nr_fields;
 	__u16 maxattr;
+	/* optional: attributes no field takes (nests), and their JSON */
+	void (*parse_more)(const struct nlattr *attr, void *rec);
+	void (*json_more)(struct pctl_json *j, const void *rec);
 };
 
 extern const struct pctl_attr_set pctl_pool_attrs;

@@ -87,7 +87,85 @@ static const struct pctl_field region_fields[] = {
 	      pctl_region, user_slots),
 	FIELD(PCTL_U64, PKTPOOL_A_REGION_RING_INVALID, "ring_invalid",
 	      pctl_region, ring_invalid),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_AGE_MS, "lib_age_ms",
+	      pctl_region, lib_age_ms),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_IN_USE, "lib_in_use",
+	      pctl_region, lib_in_use),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_CACHED, "lib_cached",
+	      pctl_region, lib_cached),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_FREE, "lib_free",
+	      pctl_region, lib_free),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_PEAK, "lib_peak",
+	      pctl_region, lib_peak),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_ALLOCS, "lib_allocs",
+	      pctl_region, lib_allocs),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_FREES, "lib_frees",
+	      pctl_region, lib_frees),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_FAILURES, "lib_failures",
+	      pctl_region, lib_failures),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_ERRORS, "lib_errors",
+	      pctl_region, lib_errors),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_RECLAIMED, "lib_reclaimed",
+	      pctl_region, lib_reclaimed),
+	FIELD(PCTL_U32, PKTPOOL_A_REGION_LIB_THREADS, "lib_threads",
+	      pctl_region, lib_threads),
+	FIELD(PCTL_U32, PKTPOOL_A_REGION_LIB_PROCS, "lib_procs",
+	      pctl_region, lib_procs),
+	FIELD(PCTL_U64, PKTPOOL_A_REGION_LIB_PROCS_AGE_MS, "lib_procs_age_ms",
+	      pctl_region, lib_procs_age_ms),
 };
+
+/* One PKTPOOL_A_REGION_LIB_PROC nest; a malformed one is skipped whole. */
+static void region_parse_more(const struct nlattr *attr, void *rec)
+{
+	struct pctl_region *r = rec;
+	struct pctl_lib_proc e = { 0, 0, 0 };
+	const struct nlattr *a;
+
+	if (mnl_attr_get_type(attr) != PKTPOOL_A_REGION_LIB_PROC ||
+	    mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+	    r->nr_lib_proc >= PCTL_ARRAY_SIZE(r->lib_proc))
+		return;
+	mnl_attr_for_each_nested(a, attr) {
+		switch (mnl_attr_get_type(a)) {
+		case PKTPOOL_A_LIB_PROC_ID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return;
+			e.id = mnl_attr_get_u32(a);
+			break;
+		case PKTPOOL_A_LIB_PROC_PID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return;
+			e.pid = mnl_attr_get_u32(a);
+			break;
+		case PKTPOOL_A_LIB_PROC_HELD:
+			if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+				return;
+			e.held = mnl_attr_get_u64(a);
+			break;
+		}
+	}
+	if (e.id)
+		r->lib_proc[r->nr_lib_proc++] = e;
+}
+
+static void region_json_more(struct pctl_json *j, const void *rec)
+{
+	const struct pctl_region *r = rec;
+	unsigned int i;
+
+	if (!(r->have & (1ULL << PKTPOOL_A_REGION_LIB_PROCS_AGE_MS)))
+		return;
+	pctl_json_arr(j, "lib_proc");
+	for (i = 0; i < r->nr_lib_proc; i++) {
+		pctl_json_obj(j, NULL);
+		pctl_json_u64(j, "id", r->lib_proc[i].id);
+		pctl_json_u64(j, "pid", r->lib_proc[i].pid);
+		pctl_json_u64(j, "held", r->lib_proc[i].held);
+		pctl_json_end_obj(j);
+	}
+	pctl_json_end_arr(j);
+}
 
 static const struct pctl_field class_fields[] = {
 	FIELD(PCTL_U32, PKTPOOL_A_CLASS_SIZE, "size", pctl_class, size),
@@ -101,16 +179,17 @@ static const struct pctl_field class_fields[] = {
 
 const struct pctl_attr_set pctl_pool_attrs = {
 	"pool", pool_fields, PCTL_ARRAY_SIZE(pool_fields), PKTPOOL_A_POOL_MAX,
+	NULL, NULL,
 };
 
 const struct pctl_attr_set pctl_region_attrs = {
 	"region", region_fields, PCTL_ARRAY_SIZE(region_fields),
-	PKTPOOL_A_REGION_MAX,
+	PKTPOOL_A_REGION_MAX, region_parse_more, region_json_more,
 };
 
 const struct pctl_attr_set pctl_class_attrs = {
 	"class", class_fields, PCTL_ARRAY_SIZE(class_fields),
-	PKTPOOL_A_CLASS_MAX,
+	PKTPOOL_A_CLASS_MAX, NULL, NULL,
 };
 
 static const char *const cmd_names[] = {
@@ -164,8 +243,11 @@ int pctl_parse_record(const struct pctl_attr_set *set,
 		__u16 type = mnl_attr_get_type(attr);
 
 		f = field_of(set, type);
-		if (!f)
+		if (!f) {
+			if (set->parse_more)
+				set->parse_more(attr, rec);
 			continue;
+		}
 		switch (f->type) {
 		case PCTL_U32:
 		case PCTL_S32:

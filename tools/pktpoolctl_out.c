@@ -365,6 +365,8 @@ void pctl_json_fields(struct pctl_json *j, const struct pctl_attr_set *set,
 			break;
 		}
 	}
+	if (set->json_more)
+		set->json_more(j, rec);
 }
 
 void pctl_json_record(struct pctl_json *j, const char *key,

@@ -16,13 +16,13 @@
 #include "pktpoolctl.h"
 
 enum { R_ID, R_NAME, R_SLOT, R_SLOTS, R_MODE, R_OWNER, R_NODE, R_ATT, R_MAP,
-       R_SIZE, NR_RCOLS };
+       R_SIZE, R_USED, NR_RCOLS };
 
 static const struct pctl_col region_cols[NR_RCOLS] = {
 	{ "ID", false }, { "NAME", true }, { "SLOT-SIZE", false },
 	{ "SLOTS", false }, { "MODE", false }, { "OWNER", false },
 	{ "NODE", false }, { "ATTACHED", false }, { "MAPPINGS", false },
-	{ "SIZE", false },
+	{ "SIZE", false }, { "USED", false },
 };
 
 static int region_list(struct ctl *ctl, int argc, char **argv)
@@ -73,6 +73,12 @@ static int region_list(struct ctl *ctl, int argc, char **argv)
 		pctl_fmt_u64(r->attached, row[R_ATT], PCTL_CELL);
 		pctl_fmt_u64(r->mappings, row[R_MAP], PCTL_CELL);
 		pctl_fmt_bytes(r->size, row[R_SIZE], PCTL_CELL);
+		/* the library's summary: slots out of the shared pool */
+		if (r->have & (1ULL << PKTPOOL_A_REGION_LIB_IN_USE))
+			pctl_fmt_u64(r->lib_in_use + r->lib_cached,
+				     row[R_USED], PCTL_CELL);
+		else
+			snprintf(row[R_USED], PCTL_CELL, "-");
 	}
 	pctl_table_print(&t, stdout, 0);
 	pctl_table_free(&t);

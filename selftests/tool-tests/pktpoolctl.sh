@@ -18,6 +18,7 @@ CTL=${PKTPOOLCTL:-build/tools/pktpoolctl}
 NLERR=build/tools/pktpoolctl_nlerr
 NOCAP=build/selftests/pktpool_nocap
 TESTCTL=build/selftests/pktpool_testctl
+HOLD=build/tools/region_hold
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
@@ -318,6 +319,50 @@ assert l is not None and 'library_error' not in d, d
 assert (d['backend'], l['slot_count'], l['in_use'], l['cached'], l['free']) == ('kernel', 64, 0, 0, 64), l
 assert l['processes'] == [] and l['health']['level'] == 'ok', l
 " "$CTL" region show ctlt-r1 --json
+# libpktpool's summary in region-get (the lib-* attributes): published by
+# the library into the region, copied out by the kernel.
+json_check "region-get carries the library's summary once a library laid the region out" "
+r = by_name(d, 'ctlt-r1')
+assert (r['lib_in_use'], r['lib_cached'], r['lib_free'], r['lib_procs']) == (0, 0, 64, 0), r
+assert r['lib_proc'] == [] and 0 <= r['lib_age_ms'] < 600000, r
+" "$CTL" region list --json
+json_check "region-get leaves the summary out for a user who may not read the region" "
+r = by_name(d, 'ctlt-r1')
+assert r['mode'] == 0o640 and not [k for k in r if k.startswith('lib_')], r
+" setpriv --reuid=65534 --regid=65534 --clear-groups "$CTL" region list --json
+"$HOLD" ctlt-r1 5 >"$tmp/hold" 2>&1 &
+hold_pid=$!
+wait "$hold_pid"
+check "region_hold takes 5 slots of ctlt-r1 and dies holding them" \
+	has "$tmp/hold" "^held 5$"
+json_check "region-get: the summary shows the dead holder's 5 slots and its entry" "
+r = by_name(d, 'ctlt-r1')
+assert (r['lib_in_use'], r['lib_cached'], r['lib_free'], r['lib_allocs']) == (5, 0, 59, 5), r
+assert [(e['pid'], e['held']) for e in r['lib_proc']] == [($hold_pid, 5)], r
+assert r['lib_procs'] == 1 and 0 <= r['lib_procs_age_ms'] < 600000, r
+" "$CTL" region list --json
+expect "region reclaim returns the dead holder's slots" 0 \
+	"^reclaimed 5 slots in region 'ctlt-r1'$" "$CTL" region reclaim ctlt-r1
+json_check "region-get: the reclaim published the summary without the holder" "
+r = by_name(d, 'ctlt-r1')
+assert (r['lib_in_use'], r['lib_free'], r['lib_proc']) == (0, 64, []), r
+" "$CTL" region list --json
+check "region_hold --scribble writes a hostile summary" \
+	sh -c "'$HOLD' ctlt-r1 0 --scribble | grep -q '^held 0$'"
+json_check "region-get clamps a hostile summary: slot counts, pids and entries" "
+r = by_name(d, 'ctlt-r1')
+assert (r['lib_in_use'], r['lib_cached'], r['lib_free'], r['lib_peak']) == (64, 64, 64, 64), r
+assert (r['lib_procs'], r['lib_age_ms'], r['lib_procs_age_ms']) == (63, 0, 0), r
+assert r['lib_allocs'] == 2**64 - 1, r
+assert len(r['lib_proc']) == 63, r
+assert all(e['pid'] == 0 and e['held'] == 64 for e in r['lib_proc']), r
+" "$CTL" region list --json
+expect "region reclaim after the scribbler" 0 \
+	"^reclaimed 0 slots in region 'ctlt-r1'$" "$CTL" region reclaim ctlt-r1
+json_check "region-get: the next publication replaces the hostile summary" "
+r = by_name(d, 'ctlt-r1')
+assert (r['lib_in_use'], r['lib_free'], r['lib_procs'], r['lib_proc']) == (0, 64, 0, []), r
+" "$CTL" region list --json
 json_check "region list --json has it, ids ascending" "
 assert by_name(d, 'ctlt-r1')['slot_count'] == 64
 assert [r['id'] for r in d] == sorted(r['id'] for r in d)

@@ -18,6 +18,7 @@ set -u
 CTL=${PKTPOOLCTL:-build/tools/pktpoolctl}
 NOCAP=build/selftests/pktpool_nocap
 TESTCTL=build/selftests/pktpool_testctl
+HOLD=build/tools/region_hold
 YNL_DIR=${YNL_DIR:-build/ynl/tools/net/ynl}
 SPEC=Documentation/netlink/specs/pktpool.yaml
 SCHEMA=build/ynl/Documentation/netlink/genetlink-c.yaml
@@ -173,6 +174,26 @@ ynl --do region-get --json '{"name": "ynlt-r"}' >"$tmp/ynl-r" 2>"$tmp/err" ||
 	comment <"$tmp/err"
 check "YNL region-get by name matches the dump" \
 	compare "$tmp/ynl-r" "$tmp/ynl-regions" 'assert y == c[0], (y, c)'
+
+# libpktpool's summary: a holder of 3 slots that died, decoded by YNL from
+# the spec alone (lib-proc is a multi-attr nest).
+"$CTL" region reclaim ynlt-r >/dev/null
+"$HOLD" ynlt-r 3 >/dev/null &
+hold_pid=$!
+wait "$hold_pid"
+ynl --do region-get --json '{"name": "ynlt-r"}' >"$tmp/ynl-lib" 2>"$tmp/err" ||
+	comment <"$tmp/err"
+"$CTL" region list --json >"$tmp/ctl-lib"
+check "YNL region-get decodes the library's summary as pktpoolctl does" \
+	compare "$tmp/ynl-lib" "$tmp/ctl-lib" '
+assert (y["lib-in-use"], y["lib-cached"], y["lib-free"]) == (3, 0, 61), y
+assert [(e["pid"], e["held"]) for e in y["lib-proc"]] == [('"$hold_pid"', 3)], y
+same(y, ctl(c[0]), ["lib-in-use", "lib-cached", "lib-free", "lib-peak",
+                    "lib-allocs", "lib-frees", "lib-failures", "lib-threads",
+                    "lib-procs"])
+assert y["lib-proc"] == c[0]["lib_proc"], (y, c)
+'
+"$CTL" region reclaim ynlt-r >/dev/null
 
 # Classes.
 "$CTL" class list --json >"$tmp/ctl-classes"
