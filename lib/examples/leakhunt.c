@@ -9,8 +9,10 @@
  *
  *   leakhunt [NAME] [--hold]
  *
- * With --hold it prints "ready" and keeps the region (and the leaks) until
- * its stdin closes, so that pktpoolctl can look at it meanwhile.
+ * With --hold it publishes the region's summary for netlink readers
+ * (pktpool_stats_publish()), prints "ready" and keeps the region (and the
+ * leaks) until its stdin closes, so that pktpoolctl can look at it
+ * meanwhile.
  *
  * Build: cc -std=c11 -D_GNU_SOURCE leakhunt.c -lpktpool -lpthread
  */
@@ -114,6 +116,15 @@ int main(int argc, char **argv)
 	if (hold) {
 		char c;
 
+		/*
+		 * Idle from here on: publish the summary now, so that
+		 * region-get over netlink (pktpoolctl region list, YNL)
+		 * shows these numbers exactly while we wait. A busy
+		 * program needs no call: its slow paths publish.
+		 */
+		err = pktpool_stats_publish(pool);
+		printf("summary for netlink readers: %s\n",
+		       err ? pktpool_strerror(err) : "published");
 		printf("ready\n");
 		fflush(stdout);
 		while (read(0, &c, 1) > 0)
