@@ -87,22 +87,41 @@ PKTPOOL_EXPORT int pktpool_health(struct pktpool *p,
 	return (int)hl->level;
 }
 
-/* pktpool_procs() on a live handle, out checked. */
-int pktpool__procs(struct pktpool *p, struct pktpool__priv *pv,
-		   struct pktpool_proc_info *out, unsigned int max)
+/*
+ * Slots charged to each owner id (held[0]: free), counted from the tags:
+ * one pass over slot_count bytes. The tag's owner bits are 0..63 whatever
+ * a writer put there.
+ */
+void pktpool__held(struct pktpool *p, uint64_t held[PKTPOOL_PROCS_MAX + 1])
+{
+	uint32_t i;
+
+	memset(held, 0, (PKTPOOL_PROCS_MAX + 1) * sizeof(held[0]));
+	for (i = 0; i < p->slot_count; i++)
+		held[atomic_load_explicit(&p->tag[i], memory_order_relaxed) &
+		     PKTPOOL__TAG_OWNER]++;
+}
+
+PKTPOOL_EXPORT int pktpool_procs(struct pktpool *p,
+				 struct pktpool_proc_info *out,
+				 unsigned int max)
 {
 	uint64_t held[PKTPOOL_PROCS_MAX + 1], cached[PKTPOOL_PROCS_MAX + 1];
 	uint32_t threads[PKTPOOL_PROCS_MAX + 1];
-	struct pktpool__hdr *h = pv->hdr;
+	struct pktpool__priv *pv;
+	struct pktpool__hdr *h;
 	uint32_t i, k = 0;
+	int err;
 
-	memset(held, 0, sizeof(held));
+	err = pktpool__handle_get_ro(p, &pv);
+	if (err)
+		return err;
+	if (!out && max)
+		return -EINVAL;
+	h = pv->hdr;
 	memset(cached, 0, sizeof(cached));
 	memset(threads, 0, sizeof(threads));
-	/* The tag's owner bits are 0..63 whatever a writer put there. */
-	for (i = 0; i < p->slot_count; i++)
-		held[atomic_load_explicit(&pv->tag[i], memory_order_relaxed) &
-		     PKTPOOL__TAG_OWNER]++;
+	pktpool__held(p, held);
 	for (i = 0; i < PKTPOOL_THREADS_MAX; i++) {
 		struct pktpool__tcache *tc = &pv->tcache[i];
 		uint32_t o = atomic_load_explicit(&tc->owner,
@@ -139,21 +158,6 @@ int pktpool__procs(struct pktpool *p, struct pktpool__priv *pv,
 		pi->cached = cached[i + 1] < pi->held ? cached[i + 1] : pi->held;
 	}
 	return (int)k;
-}
-
-PKTPOOL_EXPORT int pktpool_procs(struct pktpool *p,
-				 struct pktpool_proc_info *out,
-				 unsigned int max)
-{
-	struct pktpool__priv *pv;
-	int err;
-
-	err = pktpool__handle_get_ro(p, &pv);
-	if (err)
-		return err;
-	if (!out && max)
-		return -EINVAL;
-	return pktpool__procs(p, pv, out, max);
 }
 
 static uint64_t mono_ns(void)

@@ -500,11 +500,11 @@ struct pktpool__totals {
 void pktpool__totals(struct pktpool__priv *pv, struct pktpool__totals *t);
 
 /* inspect.c */
-int pktpool__procs(struct pktpool *p, struct pktpool__priv *pv,
-		   struct pktpool_proc_info *out, unsigned int max);
+void pktpool__held(struct pktpool *p, uint64_t held[PKTPOOL_PROCS_MAX + 1]);
 
-/* publish.c: the region's summary for the kernel (uapi pktpool_region_lib) */
-void pktpool__publish(struct pktpool *p);
+/* publish.c: the region's summary for the kernel (uapi pktpool_region_lib);
+ * held: pktpool__held() of now, or NULL to count them here */
+void pktpool__publish(struct pktpool *p, const uint64_t *held);
 void pktpool__publish_tick(struct pktpool *p);
 int pktpool__stats(struct pktpool *p, struct pktpool__priv *pv,
 		   struct pktpool_stats *st);

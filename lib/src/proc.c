@@ -174,7 +174,7 @@ int pktpool__proc_claim(struct pktpool *p)
 		p->owner = i + 1;
 		/* pairs with the unlocked acquire load in pktpool__register() */
 		__atomic_store_n(&pv->owner, i + 1, __ATOMIC_RELEASE);
-		pktpool__publish(p);
+		pktpool__publish(p, NULL);
 		return 0;
 	}
 	return pktpool__report(p, -ENOSPC,
@@ -182,34 +182,28 @@ int pktpool__proc_claim(struct pktpool *p)
 		PKTPOOL_PROCS_MAX);
 }
 
-static uint64_t count_owned(struct pktpool *p, uint32_t owner)
-{
-	uint64_t k = 0;
-	uint32_t i;
-
-	for (i = 0; i < p->slot_count; i++)
-		k += (atomic_load_explicit(&p->tag[i], memory_order_relaxed) &
-		      PKTPOOL__TAG_OWNER) == owner;
-	return k;
-}
-
-/* Detach: give the entry back, or leave it EXITED with slots charged. */
+/*
+ * Detach: give the entry back, or leave it EXITED with slots charged.
+ * The one pass over the tags that decides it also feeds the summary.
+ */
 void pktpool__proc_release(struct pktpool *p)
 {
+	uint64_t held[PKTPOOL_PROCS_MAX + 1];
 	struct pktpool__priv *pv = p->priv;
 	struct pktpool__proc *e;
 
 	if (!pv->owner || pv->fork_gen != pktpool__fork_gen)
 		return;
 	e = &pv->hdr->proc[pv->owner - 1];
+	pktpool__held(p, held);
 	/* [D] pairs with the acquire load of state by the next holder */
 	atomic_store_explicit(&e->state,
-			      count_owned(p, pv->owner) ? PROC_EXITED : PROC_FREE,
+			      held[pv->owner] ? PROC_EXITED : PROC_FREE,
 			      memory_order_release);
 	pktpool__lock_drop(pv, pv->owner - 1);
 	__atomic_store_n(&pv->owner, 0, __ATOMIC_RELAXED);
 	p->owner = OWNER_NONE;
-	pktpool__publish(p);
+	pktpool__publish(p, held);
 }
 
 /* Slots gathered by a reclaim, pushed a batch at a time. */
@@ -785,7 +779,7 @@ PKTPOOL_EXPORT int pktpool_reclaim(struct pktpool *p, pid_t pid,
 					  memory_order_relaxed);
 	}
 	if (g.total || matched)
-		pktpool__publish(p);
+		pktpool__publish(p, NULL);
 	pthread_setcancelstate(cs, &cs);
 	if (err)
 		return err;

@@ -70,32 +70,38 @@ static void put_counters(struct pktpool *p, struct pktpool__priv *pv,
 	STORE(s->version, PKTPOOL_REGION_LIB_VERSION);
 }
 
+/* Each process entry's pid and the slots its tags charge to it. */
 static void put_procs(struct pktpool *p, struct pktpool__priv *pv,
-		      struct pktpool_region_lib *s, uint64_t now)
+		      struct pktpool_region_lib *s, const uint64_t *held,
+		      uint64_t now)
 {
-	struct pktpool_proc_info info[PKTPOOL_PROCS_MAX];
-	struct pktpool_region_lib_proc e[PKTPOOL_PROCS_MAX];
-	int i, n;
+	uint64_t mine[PKTPOOL_PROCS_MAX + 1];
+	uint32_t i;
 
-	memset(e, 0, sizeof(e));
-	n = pktpool__procs(p, pv, info, PKTPOOL_PROCS_MAX);
-	for (i = 0; i < n && i < (int)PKTPOOL_PROCS_MAX; i++) {
-		/* ids come from our own loop: 1..PKTPOOL_PROCS_MAX */
-		e[info[i].id - 1].pid = info[i].pid;
-		e[info[i].id - 1].held = (uint32_t)info[i].held;
+	if (!held) {
+		pktpool__held(p, mine);
+		held = mine;
 	}
-	for (i = 0; i < (int)PKTPOOL_PROCS_MAX; i++) {
-		STORE(s->proc[i].pid, e[i].pid);
-		STORE(s->proc[i].held, e[i].held);
+	for (i = 0; i < PKTPOOL_PROCS_MAX; i++) {
+		struct pktpool__proc *e = &pv->hdr->proc[i];
+		uint32_t st = atomic_load_explicit(&e->state,
+						   memory_order_relaxed);
+		int32_t pid = atomic_load_explicit(&e->pid,
+						   memory_order_relaxed);
+		bool used = st != PROC_FREE || held[i + 1];
+
+		STORE(s->proc[i].pid, used && pid > 0 ? pid : 0);
+		STORE(s->proc[i].held, used ? (uint32_t)held[i + 1] : 0);
 	}
 	STORE(s->procs_time_ns, now);
 }
 
 /*
- * Everything, now: the counters and the holdings. Writable handles only;
- * the caller holds the handle (pktpool__handle_get()).
+ * Everything, now: the counters and the holdings (held as
+ * pktpool__held() counted them, NULL to count here). Writable handles
+ * only; the caller holds the handle.
  */
-void pktpool__publish(struct pktpool *p)
+void pktpool__publish(struct pktpool *p, const uint64_t *held)
 {
 	struct pktpool__priv *pv = p->priv;
 	struct pktpool_region_lib *s = summary(pv);
@@ -103,7 +109,7 @@ void pktpool__publish(struct pktpool *p)
 
 	STORE(s->time_ns, now);
 	put_counters(p, pv, s);
-	put_procs(p, pv, s, now);
+	put_procs(p, pv, s, held, now);
 }
 
 /* The slow paths' call: the counters when the last are PUBLISH_NS old. */
@@ -132,6 +138,6 @@ PKTPOOL_EXPORT int pktpool_stats_publish(struct pktpool *p)
 	err = pktpool__handle_get(p, &pv);
 	if (err)
 		return err;
-	pktpool__publish(p);
+	pktpool__publish(p, NULL);
 	return 0;
 }

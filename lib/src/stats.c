@@ -169,7 +169,7 @@ PKTPOOL_EXPORT int pktpool_stats_reset(struct pktpool *p)
 	atomic_store_explicit(&h->reset_time, ts.tv_sec > 0 ? ts.tv_sec : 1,
 			      memory_order_relaxed);
 	atomic_fetch_add_explicit(&h->resets, 1, memory_order_relaxed);
-	pktpool__publish(p);
+	pktpool__publish(p, NULL);
 	return 0;
 }
 
