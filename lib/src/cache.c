@@ -30,6 +30,11 @@ PKTPOOL_EXPORT __thread struct pktpool__tls pktpool__tls
 static __thread struct pktpool__thread *self
 	__attribute__((tls_model("initial-exec")));
 
+/* Without a cache every call is a slow path: the summary's clock is
+ * looked at on every 32nd of this thread's (see publish.c). */
+static __thread uint32_t nocache_ops
+	__attribute__((tls_model("initial-exec")));
+
 static pthread_key_t thread_key;
 static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
 static struct pktpool__thread *threads;	/* under pktpool__lock */
@@ -376,7 +381,8 @@ static void *alloc_at(struct pktpool *p, const void *site)
 		else
 			atomic_fetch_add_explicit(&pv->hdr->retired_allocs, 1,
 						  memory_order_relaxed);
-		pktpool__publish_tick(p);
+		if (!(++nocache_ops % 32))
+			pktpool__publish_tick(p);
 		goto out;
 	}
 
