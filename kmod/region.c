@@ -717,8 +717,8 @@ static_assert(PKTPOOL_REGION_LIB_OFF + sizeof(struct pktpool_region_lib) <=
 
 /*
  * Copy the library's summary out of shared memory: each field read once,
- * slot counts clamped to the region's slots, process entries only with a
- * positive pid or slots held.
+ * slot counts (a process's too) clamped to the region's slots, a pid
+ * below 0 made 0.
  */
 static void pktpool_region_lib_copy(struct pktpool_region_lib *lib,
 				    const struct pktpool_region_lib *src,
