@@ -6,7 +6,8 @@
  * copies into netlink's region-get.
  *
  * The counters are published from the slow paths, at most every
- * PKTPOOL_REGION_LIB_MS: a refill or drain reads the coarse clock (a
+ * PKTPOOL_REGION_LIB_MS: a refill, a drain or a failed allocation (and
+ * every 32nd call of a handle without a cache) reads the coarse clock (a
  * vDSO read, no system call) and the summary's stamp, and the one caller
  * whose compare-and-swap moves the stamp sums the thread caches and
  * stores the fields. Everything, the per-process holdings too (a pass
