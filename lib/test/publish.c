@@ -27,8 +27,8 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Allocations until the thread cache has refilled from the shared pool
- * at least once more (a slow path), at most n; returns how many. */
+/* Up to n allocations, into held; stops at the first failure. Returns
+ * how many. More than a thread cache holds means refills: slow paths. */
 static int alloc_some(struct pktpool *p, void **held, int n)
 {
 	int k = 0;
